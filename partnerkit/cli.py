@@ -1,0 +1,55 @@
+"""The `partnerkit` command line: a thin shell over the core and the store.
+
+Every subcommand lives in a module that exposes `register(subparsers)`; the command's handler
+returns an exit status. User errors (bad input) exit 2 with one plain line on stderr, never a
+traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+# Modules that add subcommands. Each defines register(subparsers) -> None.
+COMMAND_MODULES: tuple[str, ...] = (
+    "partnerkit.cli_core",  # points, convert, tier, rules
+)
+
+
+class UserError(Exception):
+    """Bad input from the user: printed as one line, exit status 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="partnerkit",
+        description=(
+            "Know your HubSpot Solutions Partner client book and tier: points calculator, "
+            "tier standing, the partner database, dashboards and monthly tier reports."
+        ),
+        epilog="Run 'partnerkit COMMAND --help' for a command's options.",
+    )
+    parser.add_argument("--version", action="version", version="partnerkit 0.1.0")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 0
+    try:
+        return int(args.handler(args) or 0)
+    except (UserError, ValueError, LookupError) as e:
+        # ValueError covers the core's input errors (MoneyError, RulesError, LedgerError ...).
+        print(f"partnerkit {args.command}: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,84 @@
+"""Exact money: Decimal amounts with ISO 4217 currency codes.
+
+Points are never computed from floats. An amount arrives as text, int or Decimal and is checked
+here once, so every caller (CLI, widgets, CSV import) gives the same plain error for the same bad
+input.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+# Above this an amount is a typo, not a HubSpot subscription (a US$10 billion monthly MRR).
+# This is an input sanity bound, not a program rule.
+ABSURD_AMOUNT = Decimal("10000000000000")
+# Amounts are stored as integers of 1/10,000 of a unit in the vectorised engine.
+AMOUNT_SCALE = 10_000
+_UNIT = Decimal(1) / AMOUNT_SCALE
+_CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
+
+
+class MoneyError(ValueError):
+    """A money value that cannot be used; the message names the field and what is accepted."""
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    amount: Decimal
+    currency: str
+
+    def __str__(self) -> str:
+        return f"{self.amount:,.2f} {self.currency}"
+
+
+def parse_amount(value: object, field: str = "amount", *, allow_zero: bool = True) -> Decimal:
+    """Parse a non-negative, finite, sane amount with at most 4 decimal places."""
+    if isinstance(value, bool) or value is None:
+        raise MoneyError(f"{field}: expected a number, got {value!r}")
+    if isinstance(value, float):
+        # Floats carry binary noise; go through their shortest repr.
+        value = repr(value)
+    if isinstance(value, str):
+        text = value.strip().replace("_", "")
+        if text == "":
+            raise MoneyError(f"{field}: a number is required")
+        if "," in text and "." not in text and text.count(",") == 1:
+            text = text.replace(",", ".")  # 1000,50 as typed in pt-PT / pt-BR
+        else:
+            text = text.replace(",", "")
+        value = text
+    try:
+        amount = Decimal(value)  # type: ignore[arg-type]
+    except (InvalidOperation, TypeError, ValueError):
+        raise MoneyError(f"{field}: {value!r} is not a number") from None
+    if not amount.is_finite():
+        raise MoneyError(f"{field}: {value!r} is not a finite number")
+    if amount < 0:
+        raise MoneyError(f"{field}: {amount} is negative; amounts must be zero or more")
+    if not allow_zero and amount == 0:
+        raise MoneyError(f"{field}: must be more than zero")
+    if amount > ABSURD_AMOUNT:
+        raise MoneyError(f"{field}: {amount} is too large to be a monthly amount")
+    if amount != amount.quantize(_UNIT):
+        raise MoneyError(f"{field}: {amount} has more than 4 decimal places")
+    if amount.as_tuple().exponent > 0:  # type: ignore[operator]
+        amount = amount.quantize(Decimal(1))  # 1E+3 -> 1000
+    return amount
+
+
+def parse_currency(value: object, field: str = "currency") -> str:
+    """Normalise an ISO 4217-shaped code; whether the program supports it is the rules' call."""
+    if not isinstance(value, str) or not _CURRENCY_RE.match(value.strip().upper()):
+        raise MoneyError(f"{field}: {value!r} is not a three-letter ISO 4217 currency code")
+    return value.strip().upper()
+
+
+def to_units(amount: Decimal) -> int:
+    """Amount as an exact integer of 1/AMOUNT_SCALE units, for vectorised sums."""
+    return int(amount * AMOUNT_SCALE)
+
+
+def from_units(units: int) -> Decimal:
+    return Decimal(units) / AMOUNT_SCALE
