@@ -1,0 +1,455 @@
+"""Points standing over a ledger (F2.2-F2.7): vectorised and exact.
+
+How it stays exact and fast: points are linear in the amount, so the engine sums integer amount
+units (1/10,000 of a currency unit) per *rule combination* (credit type, currency, country, rule
+epoch, first-sale epoch, co-managing partners) with numpy, then turns each sum into points once with
+Decimal: points = units x rate / (local amount per US$100 x partners x 10,000). No per-event
+Python loop; no float in a total.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from partnerkit.explain import RuleRef
+from partnerkit.ledger import Ledger
+from partnerkit.money import AMOUNT_SCALE
+from partnerkit.rules import Rulebook
+
+ZERO = Decimal(0)
+_SAFE_FLOAT_INT = 2**53
+EXPIRING_WINDOWS = (30, 60, 90)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Same day `months` later, clamped to the month's last day (2024-02-29 + 12 -> 2025-02-28)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last))
+
+
+def month_end(year: int, month: int) -> dt.date:
+    nxt = dt.date(year + month // 12, month % 12 + 1, 1)
+    return nxt - dt.timedelta(days=1)
+
+
+def _month_index(d: dt.date) -> int:
+    return d.year * 12 + d.month - 1
+
+
+def _month_end_of_index(k: int) -> dt.date:
+    return month_end(k // 12, k % 12 + 1)
+
+
+def _np_add_months(days: np.ndarray, months: np.ndarray) -> np.ndarray:
+    """Vectorised add_months over datetime64[D]."""
+    m = days.astype("datetime64[M]")
+    day_of_month = (days - m.astype("datetime64[D]")).astype(np.int64)
+    target = m + months.astype("timedelta64[M]")
+    month_len = ((target + np.timedelta64(1, "M")).astype("datetime64[D]")
+                 - target.astype("datetime64[D]")).astype(np.int64)
+    return target.astype("datetime64[D]") + np.minimum(day_of_month, month_len - 1)
+
+
+@dataclass(frozen=True)
+class Combo:
+    """One rule combination: everything that decides the points of one unit of MRR."""
+
+    credit: str  # sourced | assisted | managed
+    currency: str
+    country: str
+    market: str
+    rate: Decimal
+    local_per_100: Decimal
+    partners: int  # managing partners sharing the credit (1 + others)
+    refs: tuple[RuleRef, ...]
+
+    @property
+    def denominator(self) -> Decimal:
+        return self.local_per_100 * self.partners * AMOUNT_SCALE
+
+    def points(self, units: int) -> Decimal:
+        return Decimal(int(units)) * self.rate / self.denominator
+
+
+class Valuation:
+    """A ledger with every row assigned its rule combination and expiry. Build once, query often."""
+
+    def __init__(self, ledger: Ledger, rules: Rulebook) -> None:
+        self.ledger = ledger
+        self.rules = rules
+        f = ledger.frame
+        n = len(f)
+        self.n = n
+        self.is_sold = (f["kind"].to_numpy() == "sold")
+        self.dates = f["date"].to_numpy().astype("datetime64[D]")
+        self.units = f["amount_units"].to_numpy().astype(np.int64)
+        self.client_codes, self.client_ids = pd.factorize(f["client_id"], sort=False)
+        self.client_ids = np.asarray(self.client_ids, dtype=object)
+        deal = f["deal_type"].to_numpy()
+        credit_code = np.where(self.is_sold, np.where(deal == "sourced", 0, 1), 2)
+        cur_codes, cur_uniques = pd.factorize(f["currency"])
+        cty_codes, cty_uniques = pd.factorize(f["country"])
+        bounds = np.array(rules.boundaries(), dtype="datetime64[D]")
+        epoch = np.searchsorted(bounds, self.dates, side="right")
+        first = f["first_sold"].to_numpy().astype("datetime64[D]")
+        has_first = ~np.isnat(first) & (credit_code == 0)
+        first_epoch = np.where(has_first, np.searchsorted(bounds, np.where(has_first, first, self.dates), side="right"), -1)
+        others = f["other_partners"].to_numpy().astype(np.int64)
+        others = np.where(self.is_sold, 0, others)
+        ne = len(bounds) + 2
+        key = (((((credit_code * (len(cur_uniques) + 1) + cur_codes) * (len(cty_uniques) + 1)
+                  + cty_codes) * ne + epoch) * (ne + 1) + (first_epoch + 1))
+               * (int(others.max(initial=0)) + 1) + others)
+        self.combo_codes, uniq = pd.factorize(key, sort=False)
+        self.combo_codes = self.combo_codes.astype(np.int64)
+        first_idx = np.zeros(len(uniq), dtype=np.int64)
+        if n:
+            order = np.arange(n - 1, -1, -1)
+            first_idx[self.combo_codes[order]] = order
+        credits = ("sourced", "assisted", "managed")
+        self.combos: list[Combo] = []
+        for i in first_idx:
+            credit = credits[int(credit_code[i])]
+            on = self.dates[i].astype(dt.date)
+            fs = first[i].astype(dt.date) if has_first[i] else None
+            country = str(cty_uniques[cty_codes[i]])
+            currency = str(cur_uniques[cur_codes[i]])
+            crule = rules.currency_rule(currency, on)
+            growth = rules.growth_rule(country, on)
+            market = "growth" if growth else "standard"
+            rrule = rules.rate(credit, market, on, fs)
+            refs = (rrule.ref, crule.ref, *((growth.ref,) if growth else ()))
+            self.combos.append(Combo(credit, currency, country, market, rrule.points_per_100,
+                                     crule.local_per_100, int(others[i]) + 1, refs))
+        self.combo_credit = np.array([credits.index(c.credit) for c in self.combos], dtype=np.int64)
+        # Expiry of sold points: close date + lifetime (policy at the close date).
+        lifetimes = np.full(n, 0, dtype=np.int64)
+        if n:
+            life_by_epoch: dict[int, int] = {}
+            for e in np.unique(epoch[self.is_sold]):
+                on = (bounds[e - 1].astype(dt.date) if e > 0 else self.dates.min().astype(dt.date))
+                life_by_epoch[int(e)] = int(rules.policy_value("sold_point_lifetime_months", on))
+            lut = np.zeros(ne + 1, dtype=np.int64)
+            for e, life in life_by_epoch.items():
+                lut[e] = life
+            lifetimes = lut[epoch]
+        self.expires = np.where(self.is_sold, _np_add_months(self.dates, lifetimes),
+                                np.datetime64("NaT", "D"))
+        self.month_index = (self.dates.astype("datetime64[M]").astype(np.int64) + 1970 * 12)
+
+    # -- sums ------------------------------------------------------------------------------------
+    def _sum_by(self, group: np.ndarray, mask: np.ndarray, size: int) -> np.ndarray:
+        units = self.units[mask]
+        g = group[mask]
+        if units.size == 0:
+            return np.zeros(size, dtype=object)
+        if int(np.abs(units).sum()) < _SAFE_FLOAT_INT:
+            sums = np.bincount(g, weights=units, minlength=size)
+            return np.rint(sums).astype(np.int64).astype(object)
+        s = pd.Series(units).groupby(g).sum()
+        out = np.zeros(size, dtype=object)
+        out[s.index.to_numpy()] = [int(v) for v in s.to_numpy()]
+        return out
+
+    def points_by_combo(self, mask: np.ndarray) -> dict[str, Decimal]:
+        """Points per credit type over the rows in `mask`."""
+        sums = self._sum_by(self.combo_codes, mask, len(self.combos))
+        out = {"sourced": ZERO, "assisted": ZERO, "managed": ZERO}
+        for combo, units in zip(self.combos, sums, strict=True):
+            if units:
+                out[combo.credit] += combo.points(units)
+        return out
+
+    def points_by_client(self, mask: np.ndarray) -> dict[str, dict[str, Decimal]]:
+        """{credit: {client_id: points}} over the rows in `mask`."""
+        nc = len(self.combos)
+        key = self.client_codes.astype(np.int64) * nc + self.combo_codes
+        m = mask
+        present, inverse = np.unique(key[m], return_inverse=True)
+        out: dict[str, dict[str, Decimal]] = {"sourced": {}, "assisted": {}, "managed": {}}
+        if present.size == 0:
+            return out
+        units = self.units[m]
+        if int(np.abs(units).sum()) < _SAFE_FLOAT_INT:
+            sums = np.rint(np.bincount(inverse, weights=units)).astype(np.int64)
+        else:
+            sums = pd.Series(units).groupby(inverse).sum().to_numpy()
+        for k, u in zip(present.tolist(), sums.tolist(), strict=True):
+            client = self.client_ids[k // nc]
+            combo = self.combos[k % nc]
+            bucket = out[combo.credit]
+            bucket[client] = bucket.get(client, ZERO) + combo.points(u)
+        return out
+
+    def latest_managed_month(self, as_of: dt.date) -> np.datetime64 | None:
+        m = ~self.is_sold & (self.dates <= np.datetime64(as_of, "D"))
+        if not m.any():
+            return None
+        return self.dates[m].max()
+
+    def masks(self, as_of: dt.date) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(active sold, expired sold, counted managed) at as_of."""
+        day = np.datetime64(as_of, "D")
+        active = self.is_sold & (self.dates <= day) & (self.expires > day)
+        expired = self.is_sold & (self.expires <= day)
+        latest = self.latest_managed_month(as_of)
+        managed = (~self.is_sold & (self.dates == latest)) if latest is not None else np.zeros(self.n, bool)
+        return active, expired, managed
+
+    def event_points(self, rows: np.ndarray) -> list[Decimal]:
+        return [self.combos[c].points(u) for c, u in zip(self.combo_codes[rows], self.units[rows], strict=True)]
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a partner stands on `as_of`: active sold points, managed points and what is behind them."""
+
+    as_of: dt.date
+    sourced_points: Decimal
+    assisted_points: Decimal
+    managed_points: Decimal
+    expired_points: Decimal
+    expiring: dict[int, Decimal]
+    per_client: pd.DataFrame = field(repr=False)
+    managed_month: dt.date | None = None
+    valuation: Valuation | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def sold_points(self) -> Decimal:
+        return self.sourced_points + self.assisted_points
+
+    @property
+    def total_points(self) -> Decimal:
+        return self.sold_points + self.managed_points
+
+    @cached_property
+    def rules_used(self) -> list[RuleRef]:
+        if self.valuation is None:
+            return []
+        seen: dict[str, RuleRef] = {}
+        for combo in self.valuation.combos:
+            for ref in combo.refs:
+                seen.setdefault(ref.version, ref)
+        return sorted(seen.values(), key=lambda r: r.version)
+
+    @property
+    def explanation(self) -> list[str]:
+        lines = [
+            f"standing on {self.as_of.isoformat()}",
+            f"sourced {self.sourced_points:.2f} + assisted {self.assisted_points:.2f} = sold "
+            f"{self.sold_points:.2f} (sold deals closed in the last 12 months)",
+            f"managed {self.managed_points:.2f} (client MRR you service, month "
+            f"{self.managed_month.isoformat() if self.managed_month else 'none'})",
+            f"total {self.total_points:.2f}; expired {self.expired_points:.2f}",
+        ]
+        lines += [f"rule {r.describe()}" for r in self.rules_used]
+        return lines
+
+    def client_events(self, client_id: str) -> pd.DataFrame:
+        """Every ledger row of one client with its points and status (F2.6.3)."""
+        v = self.valuation
+        if v is None:
+            raise ValueError("this standing was built without its valuation")
+        rows = np.flatnonzero(v.ledger.frame["client_id"].to_numpy() == client_id)
+        active, expired, managed = v.masks(self.as_of)
+        f = v.ledger.frame.iloc[rows]
+        status = np.where(active[rows], "active",
+                          np.where(expired[rows], "expired",
+                                   np.where(managed[rows], "active",
+                                            np.where(v.dates[rows] > np.datetime64(self.as_of, "D"),
+                                                     "not yet", "past month"))))
+        combos = [v.combos[c] for c in v.combo_codes[rows]]
+        out = pd.DataFrame({
+            "event_id": f["event_id"].to_numpy(),
+            "kind": f["kind"].to_numpy(),
+            "date": v.dates[rows].astype(object),
+            "deal_type": f["deal_type"].to_numpy(),
+            "product_line": f["product_line"].to_numpy(),
+            "amount": [Decimal(int(u)) / AMOUNT_SCALE for u in v.units[rows]],
+            "currency": f["currency"].to_numpy(),
+            "market": [c.market for c in combos],
+            "rate": [c.rate for c in combos],
+            "local_per_100": [c.local_per_100 for c in combos],
+            "partners": [c.partners for c in combos],
+            "points": v.event_points(rows),
+            "status": status,
+            "expires_on": [None if pd.isna(x) else x for x in v.expires[rows].astype(object)],
+        })
+        return out.sort_values(["date", "kind"], ascending=[False, True]).reset_index(drop=True)
+
+
+def valuate(ledger: Ledger, rules: Rulebook) -> Valuation:
+    return Valuation(ledger, rules)
+
+
+def _names(ledger: Ledger) -> dict[str, str]:
+    f = ledger.frame
+    named = f[f["client_name"].to_numpy() != ""]
+    return dict(zip(named["client_id"], named["client_name"], strict=False))
+
+
+def compute_standing(ledger: Ledger | Valuation, as_of: dt.date, rules: Rulebook | None = None) -> Standing:
+    """Active sold (sourced, assisted), managed, expired and expiring points on `as_of`."""
+    v = ledger if isinstance(ledger, Valuation) else Valuation(ledger, _need(rules))
+    active, expired, managed = v.masks(as_of)
+    totals = v.points_by_combo(active | managed)
+    expired_pts = sum(v.points_by_combo(expired).values(), ZERO)
+    expiring: dict[int, Decimal] = {}
+    for days in EXPIRING_WINDOWS:
+        limit = np.datetime64(as_of + dt.timedelta(days=days), "D")
+        m = active & (v.expires <= limit)
+        pts = v.points_by_combo(m)
+        expiring[days] = pts["sourced"] + pts["assisted"]
+    per = v.points_by_client(active | managed)
+    per_client = _per_client_frame(v, per, as_of)
+    latest = v.latest_managed_month(as_of)
+    return Standing(
+        as_of=as_of,
+        sourced_points=totals["sourced"],
+        assisted_points=totals["assisted"],
+        managed_points=totals["managed"],
+        expired_points=expired_pts,
+        expiring=expiring,
+        per_client=per_client,
+        managed_month=latest.astype(dt.date) if latest is not None else None,
+        valuation=v,
+    )
+
+
+def _need(rules: Rulebook | None) -> Rulebook:
+    if rules is None:
+        raise ValueError("rules are required to value a ledger")
+    return rules
+
+
+def _per_client_frame(v: Valuation, per: dict[str, dict[str, Decimal]], as_of: dt.date) -> pd.DataFrame:
+    f = v.ledger.frame
+    if not len(f):
+        return pd.DataFrame(columns=["client_id", "client_name", "sourced", "assisted", "sold",
+                                     "managed", "total", "deal_type", "market", "country"])
+    names = _names(v.ledger)
+    last = f.drop_duplicates("client_id", keep="last").set_index("client_id")
+    kinds = f.groupby("client_id")["deal_type"].agg(lambda s: set(s))
+    markets: dict[str, str] = {}
+    rows = []
+    for cid in v.client_ids:
+        country = last.at[cid, "country"]
+        if country not in markets:
+            markets[country] = v.rules.market_of(country, as_of)
+        deals = kinds.get(cid, set())
+        deal_type = "sourced" if "sourced" in deals else "assisted" if "assisted" in deals else "managed-only"
+        s = per["sourced"].get(cid, ZERO)
+        a = per["assisted"].get(cid, ZERO)
+        m = per["managed"].get(cid, ZERO)
+        rows.append((cid, names.get(cid, ""), s, a, s + a, m, s + a + m, deal_type, markets[country], country))
+    out = pd.DataFrame(rows, columns=["client_id", "client_name", "sourced", "assisted", "sold",
+                                      "managed", "total", "deal_type", "market", "country"])
+    return out.sort_values("total", ascending=False, key=lambda s: s.astype(float)).reset_index(drop=True)
+
+
+def history(
+    ledger: Ledger | Valuation, as_of: dt.date, rules: Rulebook | None = None,
+    months: int = 24, projection_months: int | None = None,
+) -> pd.DataFrame:
+    """Points at each of the last `months` month ends, on `as_of`, then projected (F2.7).
+
+    The projection assumes no new deals: sold points fall as they expire, managed points stay.
+    """
+    v = ledger if isinstance(ledger, Valuation) else Valuation(ledger, _need(rules))
+    if projection_months is None:
+        projection_months = v.rules.policy_on(as_of).projection_months
+    k_now = _month_index(as_of)
+    first_past = k_now - months
+    past = list(range(first_past, k_now))  # month ends strictly before as_of's month
+    last_day = month_end(as_of.year, as_of.month)
+    future_start = k_now if as_of < last_day else k_now + 1
+    future = list(range(future_start, future_start + projection_months))
+    ks = past + future
+    k0, span = (ks[0], ks[-1] - ks[0] + 1) if ks else (k_now, 1)
+    nc = len(v.combos)
+    day = np.datetime64(as_of, "D")
+    # Sold: active at month end k iff start month <= k < expiry month (see module docstring).
+    s = v.month_index
+    e = np.where(v.is_sold, v.expires.astype("datetime64[M]").astype(np.int64) + 1970 * 12, 0)
+    sold = v.is_sold & (v.dates <= day) & (s <= k0 + span - 1) & (e > k0)
+    start_idx = np.clip(s - k0, 0, span)
+    end_idx = np.clip(e - k0, 0, span)
+    width = span + 1
+    plus = v._sum_by(v.combo_codes * width + start_idx, sold, nc * width)
+    minus = v._sum_by(v.combo_codes * width + end_idx, sold, nc * width)
+    diff = (plus - minus).reshape(nc, width)[:, :span] if nc else np.zeros((0, span), dtype=object)
+    active_units = np.cumsum(diff, axis=1) if nc else diff
+    managed_mask = ~v.is_sold & (s >= k0) & (s < k0 + span)
+    msum = v._sum_by(v.combo_codes * width + np.clip(s - k0, 0, span), managed_mask, nc * width)
+    managed_units = msum.reshape(nc, width)[:, :span] if nc else np.zeros((0, span), dtype=object)
+    current = compute_standing(v, as_of)
+    records = []
+    for k in ks:
+        j = k - k0
+        acc = {"sourced": ZERO, "assisted": ZERO, "managed": ZERO}
+        for c, combo in enumerate(v.combos):
+            u = active_units[c, j] if combo.credit != "managed" else 0
+            if u:
+                acc[combo.credit] += combo.points(u)
+        projected = k >= future_start
+        if projected:
+            acc["managed"] = current.managed_points
+        else:
+            for c, combo in enumerate(v.combos):
+                if combo.credit == "managed" and managed_units[c, j]:
+                    acc["managed"] += combo.points(managed_units[c, j])
+        records.append((_month_end_of_index(k), acc, projected))
+    rows = [(d, a["sourced"], a["assisted"], a["managed"], p) for d, a, p in records if not p]
+    rows.append((as_of, current.sourced_points, current.assisted_points, current.managed_points, False))
+    rows += [(d, a["sourced"], a["assisted"], a["managed"], p) for d, a, p in records if p]
+    out = pd.DataFrame(rows, columns=["month_end", "sourced", "assisted", "managed", "projected"])
+    out["sold"] = out["sourced"] + out["assisted"]
+    out["total"] = out["sold"] + out["managed"]
+    out["is_as_of"] = out["month_end"] == as_of
+    return out[["month_end", "sourced", "assisted", "sold", "managed", "total", "projected", "is_as_of"]]
+
+
+def point_changes(
+    ledger: Ledger | Valuation, start: dt.date, end: dt.date, rules: Rulebook | None = None,
+) -> pd.DataFrame:
+    """New and lost sold and managed points per client between `start` (excl.) and `end` (incl.)."""
+    if end < start:
+        raise ValueError(f"the end date {end} is before the start date {start}")
+    v = ledger if isinstance(ledger, Valuation) else Valuation(ledger, _need(rules))
+    a, b = np.datetime64(start, "D"), np.datetime64(end, "D")
+    new_sold = v.points_by_client(v.is_sold & (v.dates > a) & (v.dates <= b))
+    lost_sold = v.points_by_client(v.is_sold & (v.expires > a) & (v.expires <= b))
+    _, _, m_start = v.masks(start)
+    _, _, m_end = v.masks(end)
+    managed_start = v.points_by_client(m_start)["managed"]
+    managed_end = v.points_by_client(m_end)["managed"]
+    names = _names(v.ledger)
+    acc: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
+    for credit in ("sourced", "assisted"):
+        for cid, p in new_sold[credit].items():
+            acc[cid]["new_sold"] += p
+        for cid, p in lost_sold[credit].items():
+            acc[cid]["lost_sold"] += p
+    for cid in set(managed_start) | set(managed_end):
+        delta = managed_end.get(cid, ZERO) - managed_start.get(cid, ZERO)
+        acc[cid]["new_managed"] += max(delta, ZERO)
+        acc[cid]["lost_managed"] += max(-delta, ZERO)
+    rows = []
+    for cid, d in acc.items():
+        net = d["new_sold"] - d["lost_sold"] + d["new_managed"] - d["lost_managed"]
+        if any(d.values()):
+            rows.append((cid, names.get(cid, ""), d["new_sold"], d["lost_sold"], d["new_managed"],
+                         d["lost_managed"], net))
+    out = pd.DataFrame(rows, columns=["client_id", "client_name", "new_sold", "lost_sold",
+                                      "new_managed", "lost_managed", "net"])
+    return out.sort_values("net", key=lambda s: s.astype(float).abs(), ascending=False).reset_index(drop=True)
