@@ -1,0 +1,323 @@
+"""Tiers (F2.1-F2.5): the tier your points perform at, the gaps, and the credited tier over time.
+
+Performance: the highest tier whose every requirement holds on a date (certification included).
+Credited tier: upgrades per the upgrade policy; downgrades only at reviews (Jan 15 / Jul 15), with
+the 6-month hold, the keep-if-met-one-month rule, the downgrade-to-best-tier-in-the-window rule and
+the certification gate - every number and date from the rules (program-rules.md §6-7).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Protocol
+
+from partnerkit.explain import PROVENANCE_LABEL, RuleRef, fmt_points
+from partnerkit.ledger import Ledger
+from partnerkit.rules import Rulebook, TierRequirement
+from partnerkit.standing import Standing, Valuation, add_months, compute_standing, month_end
+
+ZERO = Decimal(0)
+
+
+class HasPoints(Protocol):
+    @property
+    def sourced_points(self) -> Decimal: ...
+    @property
+    def assisted_points(self) -> Decimal: ...
+    @property
+    def managed_points(self) -> Decimal: ...
+
+
+@dataclass(frozen=True)
+class Points:
+    """Plain points, e.g. a what-if standing typed by a user."""
+
+    sourced_points: Decimal = ZERO
+    assisted_points: Decimal = ZERO
+    managed_points: Decimal = ZERO
+
+
+@dataclass(frozen=True)
+class Requirement:
+    tier: str
+    name: str  # total | sold | sourced | managed | certification
+    required: Decimal | None
+    actual: Decimal | None
+    met: bool
+    ref: RuleRef | None = None
+    note: str = ""
+
+    @property
+    def gap(self) -> Decimal:
+        if self.required is None or self.actual is None:
+            return ZERO
+        return max(self.required - self.actual, ZERO)
+
+    @property
+    def is_derived(self) -> bool:
+        return self.ref is not None and self.ref.provenance in ("derived", "estimate")
+
+    def describe(self) -> str:
+        if self.name == "certification":
+            return f"{self.tier}: certification {'valid' if self.met else 'NOT valid'} {self.note}".strip()
+        label = PROVENANCE_LABEL.get(self.ref.provenance, "") if self.ref else ""
+        state = "met" if self.met else f"short by {fmt_points(self.gap)}"
+        return (f"{self.tier} {self.name} minimum {fmt_points(self.required or 0)} ({label}): "
+                f"you have {fmt_points(self.actual or 0)}, {state}")
+
+
+def _requirements(req: TierRequirement, pts: HasPoints, certified: bool | None,
+                  cert_note: str) -> list[Requirement]:
+    sold = pts.sourced_points + pts.assisted_points
+    total = sold + pts.managed_points
+    counted = pts.sourced_points if req.sold_min_counts == "sourced" else sold
+    out = [
+        Requirement(req.tier, "total", req.total_min, total, total >= req.total_min, req.ref),
+        Requirement(req.tier, req.sold_min_counts, req.sold_min, counted, counted >= req.sold_min,
+                    req.ref),
+    ]
+    if req.managed_min is not None:
+        out.append(Requirement(req.tier, "managed", req.managed_min, pts.managed_points,
+                               pts.managed_points >= req.managed_min, req.ref))
+    if certified is not None:
+        out.append(Requirement(req.tier, "certification", None, None, certified, None, cert_note))
+    return out
+
+
+@dataclass(frozen=True)
+class TierPerformance:
+    on: dt.date
+    tier: str | None  # None = untiered
+    rank: int
+    requirements: dict[str, list[Requirement]]
+    ladder: tuple[str, ...]
+    untiered: str
+    certified: bool
+    certification_note: str
+    explanation: list[str] = field(default_factory=list)
+
+    @property
+    def tier_label(self) -> str:
+        return self.tier or self.untiered
+
+    @property
+    def tiers_met(self) -> list[str]:
+        return [t for t in self.ladder if all(r.met for r in self.requirements.get(t, []))]
+
+    @property
+    def next_tier(self) -> str | None:
+        return self.ladder[self.rank] if self.rank < len(self.ladder) else None
+
+    def gap_to(self, tier: str) -> list[Requirement]:
+        """Each requirement of `tier` with what is missing ("Get to")."""
+        for name in self.ladder:
+            if name.lower() == tier.strip().lower():
+                return self.requirements[name]
+        raise ValueError(f"tier {tier!r} is not one of: {', '.join(self.ladder)}")
+
+    @property
+    def keep_minimum(self) -> list[Requirement]:
+        """The requirements of the tier you perform at: the minimum to keep it."""
+        return self.requirements.get(self.tier, []) if self.tier else []
+
+    @property
+    def binding_requirement(self) -> Requirement | None:
+        """The requirement of the next tier that is furthest from met."""
+        nxt = self.next_tier
+        if nxt is None:
+            return None
+        unmet = [r for r in self.requirements[nxt] if not r.met]
+        if not unmet:
+            return None
+        return max(unmet, key=lambda r: (r.name != "certification", r.gap))
+
+
+def evaluate_tier(points: HasPoints, on: dt.date, rules: Rulebook,
+                  certified_until: dt.date | None = None) -> TierPerformance:
+    """The highest tier whose every requirement holds on `on`, with every gap."""
+    policy = rules.policy_on(on)
+    if certified_until is None:
+        certified, cert_note = True, "(no certification date given: assumed valid)"
+    else:
+        certified = certified_until >= on
+        cert_note = f"(valid until {certified_until.isoformat()})"
+    gate = certified if policy.certification_required else None
+    ladder = rules.tier_ladder(on)
+    reqs = {t.tier: _requirements(t, points, gate, cert_note) for t in ladder}
+    rank = 0
+    for t in ladder:
+        if all(r.met for r in reqs[t.tier]):
+            rank = t.rank
+    names = tuple(t.tier for t in ladder)
+    tier = rules.tier_name(rank) if rank else None
+    lines = [f"performance on {on.isoformat()}: {tier or rules.untiered}"]
+    for t in ladder:
+        for r in reqs[t.tier]:
+            lines.append(r.describe())
+        if t.invitation_only:
+            lines.append(f"{t.tier} is by invitation; also needs: {', '.join(t.other_requirements)}"
+                         " (not checked by partnerkit)")
+    return TierPerformance(on, tier, rank, reqs, names, rules.untiered, certified, cert_note, lines)
+
+
+def review_dates_between(rules: Rulebook, start: dt.date, end: dt.date) -> list[dt.date]:
+    """Review dates in (start, end]."""
+    out = []
+    for year in range(start.year, end.year + 1):
+        for month, day in rules.policy_on(dt.date(year, 1, 1)).review_dates:
+            d = dt.date(year, month, day)
+            if start < d <= end:
+                out.append(d)
+    return sorted(out)
+
+
+def next_review(rules: Rulebook, after: dt.date) -> dt.date:
+    dates = review_dates_between(rules, after, dt.date(after.year + 2, 12, 31))
+    return dates[0]
+
+
+def _month_ends_between(start: dt.date, end: dt.date) -> list[dt.date]:
+    """Month ends in (start, end]."""
+    out = []
+    d = month_end(start.year, start.month)
+    if d <= start:
+        d = add_months(dt.date(start.year, start.month, 1), 1)
+        d = month_end(d.year, d.month)
+    while d <= end:
+        out.append(d)
+        nxt = add_months(dt.date(d.year, d.month, 1), 1)
+        d = month_end(nxt.year, nxt.month)
+    return out
+
+
+@dataclass(frozen=True)
+class TierChange:
+    on: dt.date
+    from_tier: str
+    to_tier: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class CreditedTier:
+    tier: str
+    since: dt.date
+    as_of: dt.date
+    changes: list[TierChange]
+    performance: TierPerformance
+    next_review: dt.date
+    next_review_tier: str
+    next_review_outcome: str
+    held_until: dt.date
+    explanation: list[str]
+
+
+class _Evaluator:
+    def __init__(self, v: Valuation, rules: Rulebook, certified_until: dt.date | None,
+                 project_from: dt.date | None = None, projected: Valuation | None = None) -> None:
+        self.v, self.rules, self.cert = v, rules, certified_until
+        self.project_from, self.projected = project_from, projected
+        self.cache: dict[tuple[dt.date, bool], TierPerformance] = {}
+
+    def standing(self, on: dt.date) -> Standing:
+        if self.project_from is not None and on > self.project_from and self.projected is not None:
+            s = compute_standing(self.projected, on)
+            now = compute_standing(self.projected, self.project_from)
+            # Projection: no new deals; managed points stay at today's level.
+            return Standing(on, s.sourced_points, s.assisted_points, now.managed_points,
+                            s.expired_points, s.expiring, s.per_client, now.managed_month)
+        return compute_standing(self.v, on)
+
+    def perf(self, on: dt.date, with_cert: bool = True) -> TierPerformance:
+        key = (on, with_cert)
+        if key not in self.cache:
+            self.cache[key] = evaluate_tier(self.standing(on), on, self.rules,
+                                            self.cert if with_cert else None)
+        return self.cache[key]
+
+
+def _review(ev: _Evaluator, rules: Rulebook, rank: int, since: dt.date, review: dt.date,
+            cert: dt.date | None) -> tuple[int, str]:
+    """New rank after the review on `review`, and why."""
+    policy = rules.policy_on(review)
+    name = rules.tier_name(rank)
+    if rank == 0:
+        return 0, "untiered: nothing to review"
+    held_until = add_months(since, policy.tier_hold_months)
+    cert_lapsed = policy.certification_required and cert is not None and cert < review
+    if review < held_until:
+        new, why = rank, f"{name} is held until {held_until.isoformat()} (6-month hold)"
+    else:
+        window_start = add_months(review, -policy.review_window_months)
+        dates = [*_month_ends_between(window_start - dt.timedelta(days=1), review), review]
+        dates = sorted({d for d in dates if d >= window_start})
+        ranks = [ev.perf(d, with_cert=False).rank for d in dates]
+        met = sum(1 for r in ranks if r >= rank)
+        if met >= policy.keep_if_met_months:
+            new, why = rank, (f"keeps {name}: met it in {met} of {len(dates)} checks from "
+                              f"{window_start.isoformat()} to {review.isoformat()}")
+        else:
+            best = max(ranks, default=0)
+            new = min(best, rank)
+            why = (f"moves to {rules.tier_name(new)}: {name} was not met in any month from "
+                   f"{window_start.isoformat()} to {review.isoformat()}; best tier met was "
+                   f"{rules.tier_name(best)}")
+    if cert_lapsed:
+        down = max(rank - 1, 0) if policy.certification_lapse_effect == "down_one_tier" else 0
+        if down < new:
+            new = down
+            why = (f"moves down to {rules.tier_name(new)}: the Solutions Partner certification "
+                   f"expired on {cert.isoformat() if cert else '?'}, before the review")
+    return new, why
+
+
+def credited_tier(
+    ledger: Ledger | Valuation, rules: Rulebook, credited: str | None, credited_since: dt.date,
+    as_of: dt.date, certified_until: dt.date | None = None,
+) -> CreditedTier:
+    """Apply upgrades and reviews between `credited_since` and `as_of` to the credited tier."""
+    v = ledger if isinstance(ledger, Valuation) else Valuation(ledger, rules)
+    if as_of < credited_since:
+        raise ValueError(f"as-of date {as_of} is before the credited-since date {credited_since}")
+    rank = rules.tier_rank(credited)
+    since = credited_since
+    ev = _Evaluator(v, rules, certified_until)
+    changes: list[TierChange] = []
+    lines = [f"credited {rules.tier_name(rank)} since {since.isoformat()}"]
+    events = [(d, "month") for d in _month_ends_between(credited_since, as_of)]
+    events += [(d, "review") for d in review_dates_between(rules, credited_since, as_of)]
+    for day, what in sorted(events):
+        if what == "review":
+            new, why = _review(ev, rules, rank, since, day, certified_until)
+            lines.append(f"review {day.isoformat()}: {why}")
+            if new != rank:
+                changes.append(TierChange(day, rules.tier_name(rank), rules.tier_name(new), why))
+                rank, since = new, day
+        elif rules.policy_on(day).upgrade_policy == "monthly_refresh":
+            perf = ev.perf(day)
+            if perf.rank > rank:
+                why = f"performance at month end {day.isoformat()} met {perf.tier_label}"
+                changes.append(TierChange(day, rules.tier_name(rank), perf.tier_label, why))
+                lines.append(f"upgrade {day.isoformat()}: {why}")
+                rank, since = perf.rank, day
+    performance = ev.perf(as_of)
+    # What the next review does if nothing changes: no new deals, managed points as today.
+    nxt = next_review(rules, as_of)
+    f = v.ledger.frame
+    future_rows = (f["date"] > str(as_of)).any()
+    projected = Valuation(Ledger(f[f["date"] <= str(as_of)]), rules) if future_rows else v
+    pev = _Evaluator(v, rules, certified_until, project_from=as_of, projected=projected)
+    pev.cache.update({k: p for k, p in ev.cache.items() if k[0] <= as_of})
+    new, why = _review(pev, rules, rank, since, nxt, certified_until)
+    policy = rules.policy_on(as_of)
+    held_until = add_months(since, policy.tier_hold_months)
+    lines.append(f"next review {nxt.isoformat()} if nothing changes: {why}")
+    return CreditedTier(rules.tier_name(rank), since, as_of, changes, performance, nxt,
+                        rules.tier_name(new), why, held_until, lines)
+
+
+def reach_gold_deadline(joined_on: dt.date, rules: Rulebook) -> dt.date:
+    """Partners must reach the first tier within N months of joining (program-rules.md §7)."""
+    return add_months(joined_on, rules.policy_on(joined_on).reach_gold_within_months)
