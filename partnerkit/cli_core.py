@@ -1,0 +1,266 @@
+"""CLI for the core (F2, F3): `points`, `convert`, `tier`, `rules`. JSON output is a stable contract."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from partnerkit.explain import fmt_points
+from partnerkit.ledger import Ledger, parse_ledger_csv
+from partnerkit.points import currency_to_points, estimate_points, points_to_currency
+from partnerkit.rules import Rulebook
+from partnerkit.rules_io import load_rules
+from partnerkit.standing import compute_standing
+from partnerkit.tiers import CreditedTier, credited_tier, evaluate_tier
+
+AS_OF_ENV = "PARTNERKIT_AS_OF"
+
+
+def today() -> dt.date:
+    """Today, or $PARTNERKIT_AS_OF (fixed dates for tests and reproducible reports)."""
+    env = os.environ.get(AS_OF_ENV)
+    return dt.date.fromisoformat(env) if env else dt.date.today()
+
+
+def date_arg(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date; write YYYY-MM-DD") from None
+
+
+def _rules(args: argparse.Namespace) -> Rulebook:
+    return load_rules(getattr(args, "rules", None))
+
+
+def _emit(args: argparse.Namespace, payload: dict[str, Any], lines: list[str]) -> int:
+    if args.json:
+        json.dump(payload, sys.stdout, indent=2, ensure_ascii=False, default=str)
+        sys.stdout.write("\n")
+    else:
+        print("\n".join(lines))
+    return 0
+
+
+def _common(p: argparse.ArgumentParser, *, amount: bool = True) -> None:
+    p.add_argument("--currency", required=True, help="the client's currency (ISO 4217, e.g. EUR)")
+    p.add_argument("--country", required=True,
+                   help="the client's country (ISO 3166 alpha-2, e.g. PT); decides the market")
+    p.add_argument("--deal-type", choices=["sourced", "assisted"], default="sourced",
+                   help="partner sourced or partner assisted (default: sourced)")
+    p.add_argument("--date", type=date_arg, default=None,
+                   help="the deal date; decides which rules apply (default: today)")
+    p.add_argument("--first-sold", type=date_arg, default=None,
+                   help="for an upsell: when the product line was first sold (the 2024-02-27 rule)")
+    p.add_argument("--other-partners", type=int, default=0,
+                   help="how many OTHER partners also manage this client (managed points split)")
+    p.add_argument("--rules", help="your rules file overriding the shipped one (or PARTNERKIT_RULES)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+
+
+def cmd_points(args: argparse.Namespace) -> int:
+    rules = _rules(args)
+    if args.other_partners and not args.manage:
+        raise ValueError("--other-partners needs --manage (managed points are what is split)")
+    e = estimate_points(args.amount, args.currency, args.country, args.deal_type,
+                        args.date or today(), rules, args.first_sold, args.manage,
+                        args.other_partners)
+    lines = [f"Total points:   {fmt_points(e.total_points)}",
+             f"Sold points:    {fmt_points(e.sold_points)}",
+             f"Managed points: {fmt_points(e.managed_points)}", "", "How this was computed:"]
+    lines += [f"  - {x}" for x in e.explanation]
+    lines += [f"  ! {x}" for x in e.estimates]
+    return _emit(args, e.as_json(), lines)
+
+
+def cmd_convert(args: argparse.Namespace) -> int:
+    rules = _rules(args)
+    on = args.date or today()
+    if args.to == "currency":
+        if args.sold_value is not None or args.managed_value is not None:
+            raise ValueError("--to currency takes --sold-points and --managed-points")
+        c = points_to_currency(args.sold_points or "0", args.managed_points or "0", args.currency,
+                               args.country, args.deal_type, on, rules, args.first_sold,
+                               args.other_partners)
+        lines = [f"Sold value:    {c.sold_value:,.2f} {c.currency}",
+                 f"Managed value: {c.managed_value:,.2f} {c.currency}"]
+    else:
+        if args.sold_points is not None or args.managed_points is not None:
+            raise ValueError("--to points takes --sold-value and --managed-value")
+        c = currency_to_points(args.sold_value or "0", args.managed_value or "0", args.currency,
+                               args.country, args.deal_type, on, rules, args.first_sold,
+                               args.other_partners)
+        lines = [f"Sold points:    {fmt_points(c.sold_points)}",
+                 f"Managed points: {fmt_points(c.managed_points)}",
+                 f"Total points:   {fmt_points(c.total_points)}"]
+    lines += ["", "How this was computed:"] + [f"  - {x}" for x in c.explanation]
+    lines += [f"  ! {x}" for x in c.estimates]
+    return _emit(args, c.as_json(args.to), lines)
+
+
+def _load_ledger(args: argparse.Namespace) -> tuple[Ledger, dict[str, Any]]:
+    """The ledger from --ledger FILE.csv, or from the database for --partner ID."""
+    if args.ledger:
+        path = Path(args.ledger)
+        try:
+            with path.open(encoding="utf-8-sig", newline="") as fh:
+                return parse_ledger_csv(fh, path.name), {}
+        except FileNotFoundError:
+            raise ValueError(f"ledger file not found: {path}") from None
+        except UnicodeDecodeError:
+            raise ValueError(f"{path}: not UTF-8 text; save the CSV as UTF-8") from None
+    if not args.partner:
+        raise ValueError("give --ledger FILE.csv or --partner ID (from the database)")
+    from partnerkit.store import open_store  # the store is a shell; imported only when used
+
+    store = open_store(args.db)
+    p = store.get_partner(args.partner)
+    info = {"credited": p.credited_tier, "credited_since": p.credited_since,
+            "certified_until": p.certified_until, "name": p.name}
+    return store.load_ledger(args.partner), info
+
+
+def standing_payload(rules: Rulebook, ledger: Ledger, as_of: dt.date, credited: str | None,
+                     credited_since: dt.date | None,
+                     certified_until: dt.date | None) -> tuple[dict[str, Any], list[str]]:
+    s = compute_standing(ledger, as_of, rules)
+    perf = evaluate_tier(s, as_of, rules, certified_until)
+    ct: CreditedTier | None = None
+    if credited_since is not None:
+        ct = credited_tier(s.valuation or ledger, rules, credited, credited_since, as_of,
+                           certified_until)
+    num = float
+    payload: dict[str, Any] = {
+        "as_of": as_of.isoformat(),
+        "sourced_points": num(s.sourced_points), "assisted_points": num(s.assisted_points),
+        "sold_points": num(s.sold_points), "managed_points": num(s.managed_points),
+        "total_points": num(s.total_points), "expired_points": num(s.expired_points),
+        "expiring_points": {str(k): num(v) for k, v in s.expiring.items()},
+        "performance_tier": perf.tier_label,
+        "next_tier": perf.next_tier,
+        "gaps": {t: [{"requirement": r.name, "required": None if r.required is None else num(r.required),
+                      "actual": None if r.actual is None else num(r.actual), "gap": num(r.gap),
+                      "met": r.met, "provenance": r.ref.provenance if r.ref else None}
+                     for r in perf.gap_to(t)] for t in perf.ladder},
+        "credited_tier": ct.tier if ct else credited,
+        "credited_since": ct.since.isoformat() if ct else None,
+        "tier_changes": [{"date": c.on.isoformat(), "from": c.from_tier, "to": c.to_tier,
+                          "reason": c.reason} for c in ct.changes] if ct else [],
+        "next_review": ct.next_review.isoformat() if ct else None,
+        "next_review_outcome": ct.next_review_outcome if ct else None,
+        "rules": [r.version for r in s.rules_used],
+        "explanation": s.explanation + perf.explanation + (ct.explanation if ct else []),
+    }
+    lines = [
+        f"Standing on {as_of.isoformat()}",
+        f"  Sold points:     {fmt_points(s.sold_points)}  (sourced {fmt_points(s.sourced_points)},"
+        f" assisted {fmt_points(s.assisted_points)})",
+        f"  Managed points:  {fmt_points(s.managed_points)}",
+        f"  Total points:    {fmt_points(s.total_points)}",
+        f"  Expiring in 30/60/90 days: "
+        + " / ".join(fmt_points(s.expiring[d]) for d in (30, 60, 90)),
+        f"Performance tier: {perf.tier_label}",
+    ]
+    if ct:
+        lines.append(f"Credited tier:    {ct.tier} (since {ct.since.isoformat()})")
+        lines.append(f"Next review {ct.next_review.isoformat()}: {ct.next_review_outcome}")
+    if perf.next_tier:
+        lines.append(f"To reach {perf.next_tier}:")
+        lines += [f"  - {r.describe()}" for r in perf.gap_to(perf.next_tier)]
+    lines += ["", "How this was computed:"] + [f"  - {x}" for x in payload["explanation"]]
+    return payload, lines
+
+
+def cmd_tier(args: argparse.Namespace) -> int:
+    rules = _rules(args)
+    ledger, info = _load_ledger(args)
+    as_of = args.as_of or today()
+    credited = args.credited or info.get("credited")
+    since = args.credited_since or info.get("credited_since")
+    cert = args.certified_until or info.get("certified_until")
+    if credited and not since:
+        raise ValueError("--credited needs --credited-since DATE (when that tier was credited)")
+    if credited:
+        rules.tier_rank(credited)  # a clear error for an unknown tier name
+    payload, lines = standing_payload(rules, ledger, as_of, credited, since, cert)
+    if info.get("name"):
+        payload["partner"] = {"id": args.partner, "name": info["name"]}
+        lines.insert(0, f"Partner: {info['name']} ({args.partner})")
+    return _emit(args, payload, lines)
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    rules = _rules(args)
+    on = args.date or today()
+    ladder = rules.tier_ladder(on)
+    payload = {
+        "date": on.isoformat(), "sources": list(rules.sources),
+        "currencies": {c: str(rules.currency_rule(c, on).local_per_100) for c in rules.currencies(on)},
+        "growth_markets": sorted(rules.growth_countries(on)),
+        "tiers": [{"tier": t.tier, "total_min": str(t.total_min), "sold_min": str(t.sold_min),
+                   "sold_min_counts": t.sold_min_counts,
+                   "managed_min": None if t.managed_min is None else str(t.managed_min),
+                   "provenance": t.provenance} for t in ladder],
+    }
+    lines = [f"Rules in force on {on.isoformat()} ({', '.join(rules.sources)})", "Tiers:"]
+    lines += [f"  {t.tier:9} total {t.total_min:>6}  {t.sold_min_counts} {t.sold_min:>6}  managed "
+              f"{t.managed_min if t.managed_min is not None else '-':>6}  [{t.provenance}]"
+              for t in ladder]
+    lines.append("Currency amounts counting as US$100:")
+    lines += [f"  {c} {rules.currency_rule(c, on).local_per_100:>10}  "
+              f"[{rules.currency_rule(c, on).provenance}]" for c in rules.currencies(on)]
+    lines.append("Growth markets: " + " ".join(sorted(rules.growth_countries(on))))
+    return _emit(args, payload, lines)
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("points", help="points a deal is worth (F3.1)",
+                       description="What a deal is worth in sold points, plus managed points if you "
+                       "also manage the client (F3.1). Example: partnerkit points --amount 1000 "
+                       "--currency USD --country US --deal-type sourced --manage")
+    p.add_argument("--amount", required=True, help="MRR sold, in the client's currency")
+    p.add_argument("--manage", action="store_true", help="you will also manage this client")
+    _common(p)
+    p.set_defaults(handler=cmd_points)
+
+    c = sub.add_parser("convert", help="points <-> currency (F3.2)",
+                       description="Convert points to the MRR that earns them, or MRR to points (F3.2).")
+    c.add_argument("--to", choices=["currency", "points"], required=True)
+    c.add_argument("--sold-points")
+    c.add_argument("--managed-points")
+    c.add_argument("--sold-value")
+    c.add_argument("--managed-value")
+    _common(c)
+    c.set_defaults(handler=cmd_convert)
+
+    t = sub.add_parser("tier", help="standing and tier from a ledger or the database (F2)",
+                       description="Points standing, performance tier, credited tier through reviews, "
+                       "gaps and expiring points, from a ledger CSV (see README 'Ledger CSV') or a "
+                       "partner in the database.")
+    t.add_argument("--ledger", help="a ledger CSV file")
+    t.add_argument("--partner", help="a partner id in the database (see 'partnerkit partners')")
+    t.add_argument("--db", help="database URL (default: PARTNERKIT_DB or the local database)")
+    t.add_argument("--as-of", type=date_arg, help="the date to stand on (default: today)")
+    t.add_argument("--credited", help="your credited tier (Gold, Platinum, Diamond, Elite)")
+    t.add_argument("--credited-since", type=date_arg, help="when it was credited")
+    t.add_argument("--certified-until", type=date_arg,
+                   help="when your Solutions Partner certification expires")
+    t.add_argument("--rules", help="your rules file (or PARTNERKIT_RULES)")
+    t.add_argument("--json", action="store_true", help="machine-readable output")
+    t.set_defaults(handler=cmd_tier)
+
+    r = sub.add_parser("rules", help="show the program rules in force on a date",
+                       description="Show tiers, currency amounts and growth markets in force.")
+    r.add_argument("--date", type=date_arg)
+    r.add_argument("--rules", help="your rules file (or PARTNERKIT_RULES)")
+    r.add_argument("--json", action="store_true")
+    r.set_defaults(handler=cmd_rules)
+
+
+__all__ = ["Decimal", "register"]
