@@ -1,0 +1,303 @@
+"""Input fields of the points calculator (F3, issue 5): each one a widget plus a message shown
+right under it, and a `read()` that returns the parsed value or None (with the message showing).
+
+Parsing only; no points arithmetic here (the core does that).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from decimal import Decimal
+from typing import Any
+
+import ipywidgets as widgets
+from babel.numbers import NumberFormatError, get_territory_currencies, parse_decimal
+
+from partnerkit.countries import ISO_3166_ALPHA2
+from partnerkit.money import MoneyError, parse_amount
+from partnerkit.ui.i18n import LANGUAGES, Translator, translator
+from partnerkit.ui.widgets_common import MessageArea
+
+DESCRIPTION_STYLE = {"description_width": "16em"}
+FIELD_LAYOUT = {"width": "34em"}
+_SPACES = re.compile(r"[\s\u00a0\u202f]+")
+
+
+def set_options_keeping(
+    dropdown: widgets.Dropdown, options: list[tuple[str, Any]], value: Any, fallback: Any = None
+) -> None:
+    """Replace a Dropdown's (label, value) options, keeping `value` when it is still offered
+    (ipywidgets would otherwise jump to the first option)."""
+    values = [v for _label, v in options]
+    if [tuple(o) for o in dropdown.options] == [tuple(o) for o in options] and (
+        dropdown.value == value or value not in values
+    ):
+        return
+    dropdown.options = options
+    if value in values:
+        dropdown.value = value
+    elif fallback in values:
+        dropdown.value = fallback
+    else:
+        dropdown.value = None
+
+
+class Field:
+    """A widget with a message area under it."""
+
+    def __init__(self, widget: widgets.Widget, css: str) -> None:
+        self.widget = widget
+        widget.add_class(css)
+        self.message = MessageArea(css_class="pk-field-message")
+        self.box = widgets.VBox([widget, self.message.widget])
+        self.box.add_class(css + "-box")
+
+    def show(self, visible: bool) -> None:
+        self.box.layout.display = None if visible else "none"
+
+
+def _amount_problem(t: Translator, exc: MoneyError) -> str:
+    """The English core message (money.parse_amount) -> a message in the user's language."""
+    text = str(exc)
+    if "negative" in text:
+        return t("Must be zero or more; a negative amount is not a sale.")
+    if "too large" in text:
+        return t("That is too large to be a monthly amount; check for extra digits.")
+    if "decimal places" in text:
+        return t("Use at most 4 decimal places.")
+    if "is required" in text:
+        return t("Enter a number, e.g. 1000.")
+    return t("Not a number: type digits such as 1000 or 1000.50.")
+
+
+def parse_localised_amount(text: str, t: Translator, *, allow_zero: bool = True) -> Decimal:
+    """Parse what a user typed, in their language's number format, then check it with
+    partnerkit.money.parse_amount (the same rules as the CLI and CSV import).
+
+    "1.000,50" is 1000.50 in Portuguese, "1,000.50" in English; "1000,50" and "1000.50" are
+    accepted in every language. Raises ValueError with a message in the user's language.
+    """
+    raw = _SPACES.sub("", text or "")
+    if raw == "":
+        raise ValueError(t("Enter a number, e.g. 1000."))
+    candidate: object = raw
+    try:
+        candidate = str(parse_decimal(raw, locale=t.locale, strict=True))
+    except (NumberFormatError, ValueError, ArithmeticError):
+        candidate = raw  # let parse_amount decide (1000,50 / 1000.50 / nonsense)
+    try:
+        return parse_amount(candidate, "amount", allow_zero=allow_zero)
+    except MoneyError as exc:
+        raise ValueError(_amount_problem(t, exc)) from None
+
+
+class AmountField(Field):
+    """A Text input parsed as a non-negative amount, validated as you type."""
+
+    def __init__(self, css: str, value: str = "") -> None:
+        super().__init__(
+            widgets.Text(
+                value=value,
+                continuous_update=True,
+                style=DESCRIPTION_STYLE,
+                layout=FIELD_LAYOUT,
+            ),
+            css,
+        )
+
+    def read(self, t: Translator) -> Decimal | None:
+        try:
+            value = parse_localised_amount(self.widget.value, t)
+        except ValueError as exc:
+            self.message.error(str(exc))
+            return None
+        self.message.clear()
+        return value
+
+
+def _fold(text: str) -> str:
+    """Case- and accent-insensitive key: 'Brasil' == 'brasil' == 'BRASIL'; 'Méx' -> 'mex'."""
+    norm = unicodedata.normalize("NFKD", text.strip().casefold())
+    return "".join(ch for ch in norm if not unicodedata.combining(ch))
+
+
+class CountryField(Field):
+    """A searchable country list (Combobox: type to filter, pick a suggestion). Growth markets
+    are marked in the list; names come from Babel's territory names in the user's language.
+    Also accepts a bare ISO code (BR) or a country name typed in full."""
+
+    def __init__(self, css: str, code: str = "US") -> None:
+        super().__init__(
+            widgets.Combobox(
+                value="",
+                ensure_option=False,
+                continuous_update=True,
+                style=DESCRIPTION_STYLE,
+                layout=FIELD_LAYOUT,
+            ),
+            css,
+        )
+        self._by_label: dict[str, str] = {}
+        self._by_name: dict[str, str] = {}
+        self._labels: dict[str, str] = {}
+        self._initial = code
+
+    def relabel(self, t: Translator, growth: frozenset[str]) -> None:
+        """Rebuild the list for a language and a growth-market set, keeping the chosen country."""
+        current = self.code() if self._labels else self._initial
+        marker = t("growth market")
+        labels: dict[str, str] = {}
+        for code in ISO_3166_ALPHA2:
+            name = t.country(code)
+            label = f"{name} ({code})"
+            if code in growth:
+                label += f" · {marker}"
+            labels[code] = label
+        self._labels = labels
+        self._by_label = {_fold(v): k for k, v in labels.items()}
+        self._by_name = {_fold(t.country(c)): c for c in ISO_3166_ALPHA2}
+        # Names in the other languages too, so "Brazil" and "Brasil" work in every language.
+        for code in LANGUAGES:
+            other = translator(code, t.domain)
+            for c in ISO_3166_ALPHA2:
+                self._by_name.setdefault(_fold(other.country(c)), c)
+        self.widget.options = sorted(labels.values(), key=_fold)
+        if current:
+            self.widget.value = labels[current]
+
+    def label_of(self, code: str) -> str:
+        return self._labels.get(code, code)
+
+    def code(self) -> str | None:
+        """The ISO code for what is typed, or None when it matches no country."""
+        key = _fold(self.widget.value or "")
+        if not key:
+            return None
+        if key in self._by_label:
+            return self._by_label[key]
+        if key in self._by_name:
+            return self._by_name[key]
+        upper = key.upper()
+        if len(upper) == 2 and upper in ISO_3166_ALPHA2:
+            return upper
+        match = re.search(r"\(([a-z]{2})\)", key)
+        if match and match.group(1).upper() in ISO_3166_ALPHA2:
+            return match.group(1).upper()
+        return None
+
+    def set_code(self, code: str) -> None:
+        self.widget.value = self._labels.get(code.upper(), code.upper())
+
+    def read(self, t: Translator) -> str | None:
+        code = self.code()
+        if code is None:
+            if not (self.widget.value or "").strip():
+                self.message.error(t("Choose the client's country from the list."))
+            else:
+                self.message.error(
+                    t(
+                        "No country matches \u201c{typed}\u201d: pick one from the list.",
+                        typed=self.widget.value.strip(),
+                    )
+                )
+            return None
+        self.message.clear()
+        return code
+
+
+def default_currency(country: str, on: dt.date, supported: list[str]) -> tuple[str | None, str]:
+    """The client's currency for a country on a date (Babel/CLDR), if the rules support it.
+
+    Returns (currency or None, the country's own currency code for a message)."""
+    try:
+        in_use = get_territory_currencies(country, start_date=on, tender=True)
+    except Exception:  # Babel has no data for a few codes (AQ, BV ...)
+        in_use = []
+    for ccy in in_use:
+        if ccy in supported:
+            return ccy, ccy
+    return None, (in_use[0] if in_use else "")
+
+
+class CurrencyField(Field):
+    """The client's currency: limited to the currencies the rules support on the date."""
+
+    def __init__(self, css: str) -> None:
+        super().__init__(
+            widgets.Dropdown(options=[], value=None, style=DESCRIPTION_STYLE, layout=FIELD_LAYOUT),
+            css,
+        )
+        self.supported: list[str] = []
+        self.estimated: set[str] = set()
+
+    def relabel(
+        self, t: Translator, supported: list[str], estimated: set[str], keep: str | None
+    ) -> None:
+        self.supported = list(supported)
+        self.estimated = set(estimated)
+        options = []
+        for ccy in supported:
+            label = f"{ccy} — {t.currency_name(ccy)}"
+            if ccy in estimated:
+                label += " ({})".format(t("estimate"))
+            options.append((label, ccy))
+        set_options_keeping(self.widget, options, keep)
+
+    def read(self, t: Translator, country_currency: str = "") -> str | None:
+        value = self.widget.value
+        if value is None or value not in self.supported:
+            supported = ", ".join(self.supported)
+            if country_currency and country_currency not in self.supported:
+                self.message.error(
+                    t(
+                        "The program has no amount for {ccy}. Choose one of: {supported}.",
+                        ccy=country_currency,
+                        supported=supported,
+                    )
+                )
+            else:
+                self.message.error(t("Choose a currency: {supported}.", supported=supported))
+            return None
+        self.message.clear()
+        return str(value)
+
+
+class DateField(Field):
+    def __init__(self, css: str, value: dt.date | None) -> None:
+        super().__init__(
+            widgets.DatePicker(value=value, style=DESCRIPTION_STYLE, layout=FIELD_LAYOUT), css
+        )
+
+    def read(self, t: Translator, *, required: bool = True) -> dt.date | None:
+        value = self.widget.value
+        if value is None and required:
+            self.message.error(t("Choose a date: it decides which rules apply."))
+            return None
+        self.message.clear()
+        return value
+
+
+class CountField(Field):
+    """A whole number >= 0 (other managing partners)."""
+
+    def __init__(self, css: str, maximum: int = 100) -> None:
+        super().__init__(
+            widgets.IntText(
+                value=0, continuous_update=True, style=DESCRIPTION_STYLE, layout=FIELD_LAYOUT
+            ),
+            css,
+        )
+        self.maximum = maximum
+
+    def read(self, t: Translator) -> int | None:
+        value = self.widget.value
+        if value is None or value < 0:
+            self.message.error(t("Must be 0 or more (0 if only you manage the client)."))
+            return None
+        if value > self.maximum:
+            self.message.error(t("At most {max} other partners.", max=self.maximum))
+            return None
+        self.message.clear()
+        return int(value)
