@@ -26,6 +26,8 @@ from partnerkit.rules import Rulebook
 ZERO = Decimal(0)
 _SAFE_FLOAT_INT = 2**53
 EXPIRING_WINDOWS = (30, 60, 90)
+PER_CLIENT_COLUMNS = ["client_id", "client_name", "sourced", "assisted", "sold", "managed", "total",
+                      "deal_type", "market", "country"]
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -146,6 +148,29 @@ class Valuation:
         self.expires = np.where(self.is_sold, _np_add_months(self.dates, lifetimes),
                                 np.datetime64("NaT", "D"))
         self.month_index = (self.dates.astype("datetime64[M]").astype(np.int64) + 1970 * 12)
+
+    @cached_property
+    def client_info(self) -> dict[str, np.ndarray]:
+        """Per client (in client-code order): id, latest name, latest country, deal type (F2.6.1)."""
+        f = self.ledger.frame
+        nclients = len(self.client_ids)
+        last = np.zeros(nclients, dtype=np.int64)
+        last[self.client_codes] = np.arange(self.n)  # later rows overwrite: the latest row wins
+        names = f["client_name"].to_numpy(dtype=object)
+        named = np.flatnonzero(names != "")
+        last_named = np.full(nclients, -1, dtype=np.int64)
+        last_named[self.client_codes[named]] = named
+        client_name = np.where(last_named >= 0, names[np.maximum(last_named, 0)], "")
+        deal = f["deal_type"].to_numpy(dtype=object)
+        has_sourced = np.bincount(self.client_codes[deal == "sourced"], minlength=nclients) > 0
+        has_assisted = np.bincount(self.client_codes[deal == "assisted"], minlength=nclients) > 0
+        deal_type = np.where(has_sourced, "sourced", np.where(has_assisted, "assisted", "managed-only"))
+        return {
+            "client_id": self.client_ids,
+            "client_name": client_name,
+            "country": f["country"].to_numpy(dtype=object)[last],
+            "deal_type": deal_type,
+        }
 
     # -- sums ------------------------------------------------------------------------------------
     def _sum_by(self, group: np.ndarray, mask: np.ndarray, size: int) -> np.ndarray:
@@ -292,14 +317,19 @@ def valuate(ledger: Ledger, rules: Rulebook) -> Valuation:
     return Valuation(ledger, rules)
 
 
-def _names(ledger: Ledger) -> dict[str, str]:
-    f = ledger.frame
-    named = f[f["client_name"].to_numpy() != ""]
-    return dict(zip(named["client_id"], named["client_name"], strict=False))
+def _names(v: Valuation) -> dict[str, str]:
+    info = v.client_info
+    return dict(zip(info["client_id"], info["client_name"], strict=True))
 
 
-def compute_standing(ledger: Ledger | Valuation, as_of: dt.date, rules: Rulebook | None = None) -> Standing:
-    """Active sold (sourced, assisted), managed, expired and expiring points on `as_of`."""
+def compute_standing(
+    ledger: Ledger | Valuation, as_of: dt.date, rules: Rulebook | None = None, *,
+    with_clients: bool = True,
+) -> Standing:
+    """Active sold (sourced, assisted), managed, expired and expiring points on `as_of`.
+
+    with_clients=False skips the per-client breakdown (tier checks over many dates need totals).
+    """
     v = ledger if isinstance(ledger, Valuation) else Valuation(ledger, _need(rules))
     active, expired, managed = v.masks(as_of)
     totals = v.points_by_combo(active | managed)
@@ -310,8 +340,10 @@ def compute_standing(ledger: Ledger | Valuation, as_of: dt.date, rules: Rulebook
         m = active & (v.expires <= limit)
         pts = v.points_by_combo(m)
         expiring[days] = pts["sourced"] + pts["assisted"]
-    per = v.points_by_client(active | managed)
-    per_client = _per_client_frame(v, per, as_of)
+    if with_clients:
+        per_client = _per_client_frame(v, v.points_by_client(active | managed), as_of)
+    else:
+        per_client = pd.DataFrame(columns=PER_CLIENT_COLUMNS)
     latest = v.latest_managed_month(as_of)
     return Standing(
         as_of=as_of,
@@ -333,28 +365,23 @@ def _need(rules: Rulebook | None) -> Rulebook:
 
 
 def _per_client_frame(v: Valuation, per: dict[str, dict[str, Decimal]], as_of: dt.date) -> pd.DataFrame:
-    f = v.ledger.frame
-    if not len(f):
-        return pd.DataFrame(columns=["client_id", "client_name", "sourced", "assisted", "sold",
-                                     "managed", "total", "deal_type", "market", "country"])
-    names = _names(v.ledger)
-    last = f.drop_duplicates("client_id", keep="last").set_index("client_id")
-    kinds = f.groupby("client_id")["deal_type"].agg(lambda s: set(s))
+    columns = PER_CLIENT_COLUMNS
+    if not v.n:
+        return pd.DataFrame(columns=columns)
+    info = v.client_info
     markets: dict[str, str] = {}
     rows = []
-    for cid in v.client_ids:
-        country = last.at[cid, "country"]
+    for cid, name, country, deal_type in zip(info["client_id"], info["client_name"],
+                                             info["country"], info["deal_type"], strict=True):
         if country not in markets:
             markets[country] = v.rules.market_of(country, as_of)
-        deals = kinds.get(cid, set())
-        deal_type = "sourced" if "sourced" in deals else "assisted" if "assisted" in deals else "managed-only"
         s = per["sourced"].get(cid, ZERO)
         a = per["assisted"].get(cid, ZERO)
         m = per["managed"].get(cid, ZERO)
-        rows.append((cid, names.get(cid, ""), s, a, s + a, m, s + a + m, deal_type, markets[country], country))
-    out = pd.DataFrame(rows, columns=["client_id", "client_name", "sourced", "assisted", "sold",
-                                      "managed", "total", "deal_type", "market", "country"])
-    return out.sort_values("total", ascending=False, key=lambda s: s.astype(float)).reset_index(drop=True)
+        rows.append((cid, name, s, a, s + a, m, s + a + m, deal_type, markets[country], country))
+    out = pd.DataFrame(rows, columns=columns)
+    order = np.argsort(-out["total"].astype(float).to_numpy(), kind="stable")
+    return out.iloc[order].reset_index(drop=True)
 
 
 def history(
@@ -392,7 +419,7 @@ def history(
     managed_mask = ~v.is_sold & (s >= k0) & (s < k0 + span)
     msum = v._sum_by(v.combo_codes * width + np.clip(s - k0, 0, span), managed_mask, nc * width)
     managed_units = msum.reshape(nc, width)[:, :span] if nc else np.zeros((0, span), dtype=object)
-    current = compute_standing(v, as_of)
+    current = compute_standing(v, as_of, with_clients=False)
     records = []
     for k in ks:
         j = k - k0
@@ -433,7 +460,7 @@ def point_changes(
     _, _, m_end = v.masks(end)
     managed_start = v.points_by_client(m_start)["managed"]
     managed_end = v.points_by_client(m_end)["managed"]
-    names = _names(v.ledger)
+    names = _names(v)
     acc: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
     for credit in ("sourced", "assisted"):
         for cid, p in new_sold[credit].items():

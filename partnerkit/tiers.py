@@ -223,12 +223,12 @@ class _Evaluator:
 
     def standing(self, on: dt.date) -> Standing:
         if self.project_from is not None and on > self.project_from and self.projected is not None:
-            s = compute_standing(self.projected, on)
-            now = compute_standing(self.projected, self.project_from)
+            s = compute_standing(self.projected, on, with_clients=False)
+            now = compute_standing(self.projected, self.project_from, with_clients=False)
             # Projection: no new deals; managed points stay at today's level.
             return Standing(on, s.sourced_points, s.assisted_points, now.managed_points,
                             s.expired_points, s.expiring, s.per_client, now.managed_month)
-        return compute_standing(self.v, on)
+        return compute_standing(self.v, on, with_clients=False)
 
     def perf(self, on: dt.date, with_cert: bool = True) -> TierPerformance:
         key = (on, with_cert)
