@@ -15,6 +15,7 @@ from collections.abc import Sequence
 # Modules that add subcommands. Each defines register(subparsers) -> None.
 COMMAND_MODULES: tuple[str, ...] = (
     "partnerkit.cli_core",  # points, convert, tier, rules
+    "partnerkit.serve",  # serve (Voilà apps)
 )
 
 
