@@ -1,0 +1,303 @@
+"""Matplotlib charts shared by the dashboard (F2.3, F2.7) and the monthly tier report (F5.1).
+
+Pure functions of core results plus a Translator: no widgets, no database, no files. Each returns
+a `matplotlib.figure.Figure` (built without pyplot, so no global state and no GUI backend);
+`figure_png(fig)` renders it crisply (dpi 150) for an Image widget or a report.
+
+Their texts are msgids of the "dashboard" gettext domain: pass
+`partnerkit.ui.i18n.translator(locale, domain="dashboard")` as `t`.
+
+- `tier_progress_chart(standing, rules, on, t, tier=None)`: sold (or sourced), managed and total
+  points as bars, each with a line at the next tier's requirement and that number written beside
+  it; thresholds HubSpot does not publish (provenance "derived"/"estimate") are labelled
+  "derived". F2.3.
+- `progress_over_time_chart(hist, t, rules=None, on=None, tier=None)`: monthly sold, managed and
+  total points from `partnerkit.history(...)`, the projection (no new deals; sold points expire)
+  dashed in a shaded band, and the next tier's total requirement. F2.7.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+from typing import Any
+
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+SOLD = "#ff7a59"
+ASSISTED = "#ffbca8"
+MANAGED = "#00a4bd"
+TOTAL = "#33475b"
+LINE = "#d62f3a"
+GRID = "#eaf0f6"
+TEXT = "#213343"
+
+
+def figure_png(fig: Figure, dpi: int = 150) -> bytes:
+    """The figure as PNG bytes (crisp on high-density screens and in PDFs)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
+    return buf.getvalue()
+
+
+def _f(x: Any) -> float:
+    return float(x) if x is not None else 0.0
+
+
+def _numeric_tier(standing: Any, ladder: list[Any]) -> str | None:
+    """The highest tier whose point minimums the standing meets (certification not considered)."""
+    best = None
+    for req in ladder:
+        sold = standing.sourced_points if req.sold_min_counts == "sourced" else standing.sold_points
+        ok = standing.total_points >= req.total_min and sold >= req.sold_min
+        if req.managed_min is not None:
+            ok = ok and standing.managed_points >= req.managed_min
+        if ok:
+            best = req.tier
+    return best
+
+
+def _targets(standing: Any, rules: Any, on: dt.date, tier: str | None) -> tuple[Any, bool]:
+    """(requirement to draw, is_next): the next tier above `tier`, or the top tier to keep."""
+    ladder = list(rules.tier_ladder(on))
+    if not ladder:
+        return None, False
+    if tier is None:
+        tier = _numeric_tier(standing, ladder)
+    names = [r.tier for r in ladder]
+    if tier in names:
+        i = names.index(tier)
+        if i + 1 < len(ladder):
+            return ladder[i + 1], True
+        return ladder[i], False
+    return ladder[0], True
+
+
+def _is_derived(req: Any) -> bool:
+    return str(getattr(req, "provenance", "")).lower() in ("derived", "estimate")
+
+
+def _points_fmt(t: Any) -> FuncFormatter:
+    return FuncFormatter(lambda x, _pos: t.decimal(Decimal(str(round(x))), 0))
+
+
+def tier_progress_chart(
+    standing: Any, rules: Any, on: dt.date, t: Any, tier: str | None = None
+) -> Figure:
+    """F2.3: sold, managed and total points with the next tier's requirement on each track."""
+    req, is_next = _targets(standing, rules, on, tier)
+    sourced_track = req is not None and req.sold_min_counts == "sourced"
+    fig = Figure(figsize=(8.0, 3.4))
+    ax = fig.add_subplot(1, 1, 1)
+    rows: list[tuple[str, list[tuple[float, str, str]], Decimal | None]] = []
+    if sourced_track:
+        rows.append(
+            (
+                t("Sourced points"),
+                [(_f(standing.sourced_points), SOLD, t("Sourced"))],
+                req.sold_min if req is not None else None,
+            )
+        )
+    else:
+        rows.append(
+            (
+                t("Sold points"),
+                [
+                    (_f(standing.sourced_points), SOLD, t("Sourced")),
+                    (_f(standing.assisted_points), ASSISTED, t("Assisted")),
+                ],
+                req.sold_min if req is not None else None,
+            )
+        )
+    rows.append(
+        (
+            t("Managed points"),
+            [(_f(standing.managed_points), MANAGED, t("Managed"))],
+            req.managed_min if req is not None else None,
+        )
+    )
+    total_parts = [
+        (_f(standing.sourced_points), SOLD, t("Sourced")),
+        (_f(standing.assisted_points), ASSISTED, t("Assisted")),
+        (_f(standing.managed_points), MANAGED, t("Managed")),
+    ]
+    rows.append((t("Total points"), total_parts, req.total_min if req is not None else None))
+
+    ys = list(range(len(rows)))[::-1]
+    xmax = 1.0
+    seen_labels: set[str] = set()
+    for y, (_label, parts, need) in zip(ys, rows, strict=True):
+        left = 0.0
+        for value, color, part_label in parts:
+            lab = part_label if part_label not in seen_labels else None
+            seen_labels.add(part_label)
+            ax.barh(y, value, left=left, height=0.55, color=color, label=lab, zorder=2)
+            left += value
+        total = left
+        xmax = max(xmax, total)
+        if need is not None:
+            needf = _f(need)
+            xmax = max(xmax, needf)
+            ax.vlines(
+                needf, y - 0.42, y + 0.42, colors=LINE, linestyles="--", linewidth=1.6, zorder=3
+            )
+            pct = t.percent(Decimal(str(total / needf)) if needf else 1, 0)
+            mark = t("{tier}: {points}").format(tier=req.tier, points=t.decimal(need, 0))
+            if _is_derived(req):
+                mark += " " + t("(derived)")
+            ax.text(
+                needf,
+                y + 0.34,
+                " " + mark,
+                color=LINE,
+                fontsize=8.5,
+                va="bottom",
+                ha="left",
+                zorder=4,
+            )
+            ax.text(
+                total,
+                y,
+                "  "
+                + t("{points} ({percent})").format(
+                    points=t.decimal(Decimal(str(total)), 0), percent=pct
+                ),
+                va="center",
+                ha="left",
+                fontsize=9,
+                color=TEXT,
+                zorder=4,
+            )
+        else:
+            ax.text(
+                total,
+                y,
+                "  " + t.decimal(Decimal(str(total)), 0) + "  · " + t("no minimum"),
+                va="center",
+                ha="left",
+                fontsize=9,
+                color=TEXT,
+                zorder=4,
+            )
+    ax.set_yticks(ys)
+    ax.set_yticklabels([r[0] for r in rows], fontsize=10)
+    ax.set_xlim(0, xmax * 1.30)
+    ax.set_ylim(-0.7, len(rows) - 0.2)
+    ax.xaxis.set_major_formatter(_points_fmt(t))
+    ax.grid(axis="x", color=GRID, zorder=0)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.set_xlabel(t("Points"))
+    if req is None:
+        title = t("Tier progress")
+    elif is_next:
+        title = t("Progress to {tier}").format(tier=req.tier)
+    else:
+        title = t("Top tier {tier}: the minimums to keep it").format(tier=req.tier)
+    ax.set_title(title, loc="left", fontsize=12, color=TEXT)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), fontsize=8, frameon=False, ncol=3)
+    fig.tight_layout()
+    return fig
+
+
+def progress_over_time_chart(
+    hist: Any, t: Any, rules: Any = None, on: dt.date | None = None, tier: str | None = None
+) -> Figure:
+    """F2.7: monthly sold / managed / total points, then the projection from expirations."""
+    fig = Figure(figsize=(8.0, 3.6))
+    ax = fig.add_subplot(1, 1, 1)
+    if hist is None or len(hist) == 0:
+        ax.text(
+            0.5, 0.5, t("No points history yet"), ha="center", va="center", transform=ax.transAxes
+        )
+        ax.set_axis_off()
+        return fig
+    dates = [d if isinstance(d, dt.date) else d.date() for d in hist["month_end"]]
+    projected = [bool(p) for p in hist["projected"]]
+    n_past = projected.index(True) if True in projected else len(projected)
+    series = [
+        ("sold", t("Sold points"), SOLD),
+        ("managed", t("Managed points"), MANAGED),
+        ("total", t("Total points"), TOTAL),
+    ]
+    for col, label, color in series:
+        vals = [_f(v) for v in hist[col]]
+        ax.plot(
+            dates[:n_past],
+            vals[:n_past],
+            color=color,
+            linewidth=2,
+            label=label,
+            marker="o",
+            markersize=2.5,
+        )
+        if n_past < len(dates):
+            k = max(n_past - 1, 0)
+            ax.plot(dates[k:], vals[k:], color=color, linewidth=2, linestyle="--")
+    if n_past < len(dates):
+        ax.axvspan(dates[max(n_past - 1, 0)], dates[-1], color="#f5f8fa", zorder=0)
+        from matplotlib.transforms import blended_transform_factory
+
+        ax.text(
+            dates[-1],
+            0.02,
+            t("Projection") + " ",
+            ha="right",
+            va="bottom",
+            fontsize=8.5,
+            color="#516f90",
+            transform=blended_transform_factory(ax.transData, ax.transAxes),
+        )
+    if rules is not None and on is not None:
+        last = hist.iloc[n_past - 1] if n_past else hist.iloc[0]
+
+        class _S:  # the standing at the last actual point, for the next-tier lookup
+            sourced_points = last["sourced"]
+            assisted_points = last["assisted"]
+            sold_points = last["sold"]
+            managed_points = last["managed"]
+            total_points = last["total"]
+
+        req, is_next = _targets(_S, rules, on, tier)
+        if req is not None:
+            need = _f(req.total_min)
+            ax.axhline(need, color=LINE, linestyle=":", linewidth=1.4)
+            mark = t("{tier}: {points}").format(tier=req.tier, points=t.decimal(req.total_min, 0))
+            if _is_derived(req):
+                mark += " " + t("(derived)")
+            ax.text(
+                dates[n_past - 1 if n_past else 0],
+                need,
+                mark + " ",
+                color=LINE,
+                fontsize=8.5,
+                va="bottom",
+                ha="right",
+            )
+            ax.set_ylim(0, max(ax.get_ylim()[1], need * 1.12))
+    ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_formatter(_points_fmt(t))
+    locale = getattr(t, "locale", None)
+
+    def month_label(x: float, _pos: int) -> str:
+        from matplotlib.dates import num2date
+
+        d = num2date(x).date()
+        if locale is not None:
+            from babel.dates import format_date
+
+            return str(format_date(d, "MMM yy", locale=locale))
+        return d.strftime("%b %y")
+
+    ax.xaxis.set_major_formatter(FuncFormatter(month_label))
+    ax.grid(color=GRID)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.set_ylabel(t("Points"))
+    ax.set_title(t("Points by month"), loc="left", fontsize=12, color=TEXT)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), fontsize=8, frameon=False, ncol=3)
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,201 @@
+"""The partner dashboard (issue 4: F1 Clients, F2 Tier, F4 HubSpot team) as one ipywidgets tree.
+
+    from partnerkit.ui.dashboard import build_dashboard
+    build_dashboard()          # the widget; notebooks/dashboard.ipynb only displays it
+
+Header: partner picker (when the database holds several partners), the "as of" date
+(PARTNERKIT_AS_OF if set, else today) and the language (en / pt_PT / pt_BR). Below it a message
+area where every callback error is shown, then the pages Clients, Tier and HubSpot team.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+from typing import Any
+
+import ipywidgets as W
+
+from partnerkit.ui.dashboard.clients import ClientsPage
+from partnerkit.ui.dashboard.html import CSS, esc
+from partnerkit.ui.dashboard.state import DashboardState, Messages, default_as_of
+from partnerkit.ui.dashboard.team import TeamPage
+from partnerkit.ui.dashboard.tier import TierPage
+
+log = logging.getLogger("partnerkit.ui.dashboard")
+
+PAGES = ("clients", "tier", "team")
+
+
+class Dashboard(W.VBox):
+    """The whole app. Attributes give tests direct access to each page and control."""
+
+    def __init__(self, store: Any, partner_id: str, as_of: dt.date, locale: str) -> None:
+        from partnerkit.ui.i18n import LANGUAGES
+
+        self.messages = Messages()
+        self.state = DashboardState(
+            store, partner_id, as_of, locale, rules=store.rules, messages=self.messages
+        )
+        st = self.state
+        g = self.messages.guard
+        self.title = W.HTML()
+        partners = st.partners()
+        self.partner_picker = W.Dropdown(
+            options=[(f"{r.name} ({r.country})", str(r.partner_id)) for r in partners.itertuples()],
+            value=partner_id,
+            layout=W.Layout(width="340px"),
+        )
+        self.partner_picker.add_class("pk-partner-picker")
+        if len(partners) < 2:
+            self.partner_picker.layout.display = "none"
+        self.as_of_picker = W.DatePicker(value=as_of, layout=W.Layout(width="260px"))
+        self.as_of_picker.add_class("pk-as-of")
+        self.language = W.Dropdown(
+            options=[(name, code) for code, name in LANGUAGES.items()],
+            value=st.locale,
+            layout=W.Layout(width="300px"),
+        )
+        self.language.add_class("pk-language")
+        self.nav = W.ToggleButtons(options=[("", p) for p in PAGES], value="clients")
+        self.nav.add_class("pk-nav")
+        self.pages = {"clients": ClientsPage(st), "tier": TierPage(st), "team": TeamPage(st)}
+        self.body = W.VBox()
+        self.partner_picker.observe(
+            g(lambda: st.t("Could not switch partner"))(self._partner), "value"
+        )
+        self.as_of_picker.observe(
+            g(lambda: st.t("Could not change the date"))(self._as_of), "value"
+        )
+        self.language.observe(
+            g(lambda: st.t("Could not change the language"))(self._language), "value"
+        )
+        self.nav.observe(g(lambda: st.t("Could not open the page"))(self._nav), "value")
+        st.on_change(self._relabel_on_change)
+        self._relabel()
+        super().__init__(
+            [
+                W.HTML(CSS),
+                self.title,
+                W.HBox(
+                    [self.partner_picker, self.as_of_picker, self.language],
+                    layout=W.Layout(flex_flow="row wrap", align_items="center"),
+                ),
+                self.messages,
+                self.nav,
+                self.body,
+            ],
+            layout=W.Layout(width="100%", padding="4px 8px"),
+        )
+        self.add_class("pk-dash")
+        self.add_class("pk-dashboard")
+        self.show_page("clients")
+
+    # -- page switching ------------------------------------------------------------------------
+    def show_page(self, name: str) -> None:
+        for key, page in self.pages.items():
+            if key != name:
+                page.hide()
+        page = self.pages[name]
+        page.show()
+        self.body.children = [page.widget]
+        if self.nav.value != name:
+            self.nav.value = name
+
+    @property
+    def clients(self) -> ClientsPage:
+        return self.pages["clients"]  # type: ignore[return-value]
+
+    @property
+    def tier(self) -> TierPage:
+        return self.pages["tier"]  # type: ignore[return-value]
+
+    @property
+    def team(self) -> TeamPage:
+        return self.pages["team"]  # type: ignore[return-value]
+
+    # -- header callbacks ----------------------------------------------------------------------
+    def _nav(self, change: dict[str, Any]) -> None:
+        if change["new"]:
+            self.messages.clear()
+            self.show_page(change["new"])
+
+    def _partner(self, change: dict[str, Any]) -> None:
+        if change["new"]:
+            self.messages.clear()
+            self.state.set_partner(change["new"])
+
+    def _as_of(self, change: dict[str, Any]) -> None:
+        value = change["new"]
+        if value is None:
+            self.messages.error(self.state.t("Pick a date to show the book on that day."))
+            return
+        self.messages.clear()
+        self.state.set_as_of(value)
+
+    def _language(self, change: dict[str, Any]) -> None:
+        if change["new"]:
+            self.state.set_locale(change["new"])
+
+    def _relabel_on_change(self, what: str) -> None:
+        self._relabel()
+
+    def _relabel(self) -> None:
+        t = self.state.t
+        p = self.state.partner
+        self.title.value = (
+            f'<h2 class="pk-title">{esc(t("Partner dashboard"))} · '
+            f'<span class="pk-partner-name">{esc(p.name)}</span></h2>'
+        )
+        self.partner_picker.description = t("Partner")
+        self.as_of_picker.description = t("As of")
+        self.language.description = t("Language")
+        value = self.nav.value
+        labels = {"clients": t("Clients"), "tier": t("Tier"), "team": t("HubSpot team")}
+        self.nav.options = [(labels[p], p) for p in PAGES]
+        if value:
+            self.nav.value = value
+
+
+def build_dashboard(
+    db_url: str | None = None,
+    partner_id: str | None = None,
+    locale: str | None = None,
+    as_of: dt.date | str | None = None,
+) -> W.Widget:
+    """The dashboard widget for the database at `db_url` ($PARTNERKIT_DB, else the demo book).
+
+    Errors a user can fix (no partners, unknown partner, bad date) come back as a plain message
+    widget, never a traceback.
+    """
+    from partnerkit.store import ensure_demo_database, open_store
+    from partnerkit.ui.i18n import normalise_language
+
+    try:
+        if db_url is None and not os.environ.get("PARTNERKIT_DB"):
+            db_url = ensure_demo_database()
+        store = open_store(db_url)
+        ids = [str(p) for p in store.partners()["partner_id"]]
+        if not ids:
+            raise ValueError(
+                "the database has no partners yet: run 'partnerkit demo' or import "
+                "your data with 'partnerkit import'"
+            )
+        pid = partner_id or os.environ.get("PARTNERKIT_PARTNER") or ids[0]
+        if pid not in ids:
+            raise ValueError(f"unknown partner {pid!r}; known partners: {', '.join(ids)}")
+        if isinstance(as_of, str):
+            try:
+                as_of = dt.date.fromisoformat(as_of)
+            except ValueError:
+                raise ValueError(f"as_of={as_of!r} is not a date; use YYYY-MM-DD") from None
+        day = as_of or default_as_of()
+        lang = normalise_language(locale or os.environ.get("PARTNERKIT_LANG") or "en")
+        return Dashboard(store, pid, day, lang)
+    except Exception as e:
+        log.exception("dashboard: could not start")
+        return W.HTML(
+            '<div class="pk-msg-error" role="alert" style="padding:8px;border:1px solid #f2545b">'
+            f"<b>The dashboard could not start.</b> {esc(e)}</div>"
+        )

@@ -1,0 +1,282 @@
+"""F2.6 Points breakdown: combined sold and managed points per client.
+
+F2.6.1 Deal type filter (sourced / assisted / managed-only), F2.6.2 Market type filter (growth /
+standard), F2.6.3 click a client: its sales and management history, its active sold and managed
+points, and which points are active and which expired. Paginated like the client table.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import ipywidgets as W
+import pandas as pd
+
+from partnerkit.ui.dashboard import labels as L
+from partnerkit.ui.dashboard.html import esc, table
+from partnerkit.ui.dashboard.state import DashboardState
+
+PAGE_SIZE = 25
+COLS = "110px 110px 110px 110px 140px 130px"
+DEAL_TYPES = ("sourced", "assisted", "managed-only")
+MARKETS = ("growth", "standard")
+
+
+class BreakdownView:
+    def __init__(self, state: DashboardState) -> None:
+        self.state = state
+        g = state.messages.guard
+        self.deal_type = ""
+        self.market = ""
+        self.page_no = 0
+        self.selected: str | None = None
+        self.filtered = pd.DataFrame()
+        self._quiet = False
+        self.deal_filter = W.Dropdown(layout=W.Layout(width="260px"))
+        self.deal_filter.add_class("pk-deal-filter")
+        self.market_filter = W.Dropdown(layout=W.Layout(width="260px"))
+        self.market_filter.add_class("pk-breakdown-market-filter")
+        for w in (self.deal_filter, self.market_filter):
+            w.observe(
+                g(lambda: self.t("Could not filter the points breakdown"))(self._filters), "value"
+            )
+        self.summary = W.HTML()
+        self.summary.add_class("pk-breakdown-summary")
+        self.header = W.HTML()
+        self.buttons: list[W.Button] = []
+        self.cells: list[W.HTML] = []
+        self.rows: list[W.HBox] = []
+        self._ids: list[str | None] = [None] * PAGE_SIZE
+        for i in range(PAGE_SIZE):
+            b = W.Button(layout=W.Layout(width="240px"))
+            b.add_class("pk-breakdown-client")
+            b.on_click(g(lambda: self.t("Could not show the client's points"))(self._clicker(i)))
+            h = W.HTML(layout=W.Layout(flex="1 1 auto"))
+            box = W.HBox([b, h], layout=W.Layout(display="none", align_items="center"))
+            box.add_class("pk-breakdown-row")
+            self.buttons.append(b)
+            self.cells.append(h)
+            self.rows.append(box)
+        self.prev_btn = W.Button(layout=W.Layout(width="110px"))
+        self.next_btn = W.Button(layout=W.Layout(width="110px"))
+        self.prev_btn.add_class("pk-breakdown-prev")
+        self.next_btn.add_class("pk-breakdown-next")
+        self.prev_btn.on_click(
+            g(lambda: self.t("Could not change the page"))(lambda _b: self._go(-1))
+        )
+        self.next_btn.on_click(
+            g(lambda: self.t("Could not change the page"))(lambda _b: self._go(1))
+        )
+        self.page_label = W.HTML()
+        self.detail = W.HTML()
+        self.detail.add_class("pk-client-points")
+        self.widget = W.VBox()
+
+    @property
+    def t(self) -> Any:
+        return self.state.t
+
+    def render(self) -> None:
+        t = self.t
+        self._quiet = True
+        try:
+            self.deal_filter.options = [(t("All deal types"), "")] + [
+                (L.deal_type(t, d), d) for d in DEAL_TYPES
+            ]
+            self.deal_filter.value = self.deal_type
+            self.deal_filter.description = t("Deal type")
+            self.market_filter.options = [(t("All market types"), "")] + [
+                (L.market(t, m), m) for m in MARKETS
+            ]
+            self.market_filter.value = self.market
+            self.market_filter.description = t("Market type")
+        finally:
+            self._quiet = False
+        self.prev_btn.description = "◀ " + t("Previous")
+        self.next_btn.description = t("Next") + " ▶"
+        hdr = [t("Sourced"), t("Assisted"), t("Managed"), t("Total"), t("Deal type"), t("Market")]
+        self.header.value = (
+            f'<div style="display:flex"><div style="width:240px;font-weight:600;padding:3px 4px">'
+            f'{esc(t("Client"))}</div><div class="pk-row pk-head" style="--pk-cols:{COLS};flex:1">'
+            + "".join(
+                f'<div class="{"num" if i < 4 else ""}">{esc(h)}</div>' for i, h in enumerate(hdr)
+            )
+            + "</div></div>"
+        )
+        self._apply()
+        if self.selected:
+            self.show_client(self.selected)
+        else:
+            self.detail.value = '<p class="pk-muted">{}</p>'.format(
+                esc(t("Click a client to see its sales and management history."))
+            )
+        self.widget.children = [
+            W.HTML(f"<h3>{esc(t('Points breakdown'))}</h3>"),
+            W.HBox([self.deal_filter, self.market_filter], layout=W.Layout(flex_flow="row wrap")),
+            self.summary,
+            self.header,
+            *self.rows,
+            W.HBox(
+                [self.prev_btn, self.page_label, self.next_btn],
+                layout=W.Layout(align_items="center"),
+            ),
+            self.detail,
+        ]
+
+    def _filters(self, _change: Any) -> None:
+        if self._quiet:
+            return
+        self.deal_type = self.deal_filter.value or ""
+        self.market = self.market_filter.value or ""
+        self.page_no = 0
+        self._apply()
+
+    def filtered_points(self) -> pd.DataFrame:
+        df = self.state.standing().per_client
+        if self.deal_type:
+            df = df[df["deal_type"] == self.deal_type]
+        if self.market:
+            df = df[df["market"] == self.market]
+        return df
+
+    def _apply(self) -> None:
+        t = self.t
+        self.filtered = self.filtered_points()
+        pages = max(1, math.ceil(len(self.filtered) / PAGE_SIZE))
+        self.page_no = min(self.page_no, pages - 1)
+        f = self.filtered
+        tot = {k: sum(f[k], start=0) if len(f) else 0 for k in ("sold", "managed", "total")}
+        self.summary.value = '<p class="pk-muted">{}</p>'.format(
+            esc(
+                t("{n} clients · sold {sold} + managed {managed} = {total} points").format(
+                    n=t.decimal(len(f), 0),
+                    sold=t.points(tot["sold"]),
+                    managed=t.points(tot["managed"]),
+                    total=t.points(tot["total"]),
+                )
+            )
+        )
+        start = self.page_no * PAGE_SIZE
+        recs = f.iloc[start : start + PAGE_SIZE].to_dict("records")
+        for i in range(PAGE_SIZE):
+            if i < len(recs):
+                r = recs[i]
+                self._ids[i] = str(r["client_id"])
+                self.buttons[i].description = str(r.get("client_name") or r["client_id"])
+                self.buttons[i].tooltip = str(r.get("client_name") or r["client_id"])
+                cells = [
+                    t.points(r["sourced"]),
+                    t.points(r["assisted"]),
+                    t.points(r["managed"]),
+                    t.points(r["total"]),
+                    L.deal_type(t, r["deal_type"]),
+                    L.market(t, r["market"]),
+                ]
+                self.cells[i].value = (
+                    f'<div class="pk-row" style="--pk-cols:{COLS}">'
+                    + "".join(
+                        f'<div class="{"num" if j < 4 else ""}">{esc(c)}</div>'
+                        for j, c in enumerate(cells)
+                    )
+                    + "</div>"
+                )
+                self.rows[i].layout.display = ""
+            else:
+                self._ids[i] = None
+                self.rows[i].layout.display = "none"
+        self.page_label.value = esc(
+            t("Page {page} of {pages}").format(
+                page=t.decimal(self.page_no + 1, 0), pages=t.decimal(pages, 0)
+            )
+        )
+        self.prev_btn.disabled = self.page_no == 0
+        self.next_btn.disabled = self.page_no >= pages - 1
+
+    def _go(self, step: int) -> None:
+        self.page_no = max(0, self.page_no + step)
+        self._apply()
+
+    def _clicker(self, i: int) -> Any:
+        def click(_b: Any) -> None:
+            cid = self._ids[i]
+            if cid is not None:
+                self.show_client(cid)
+
+        return click
+
+    def show_client(self, client_id: str) -> None:
+        """F2.6.3: one client's history, active sold/managed points, active vs expired."""
+        t = self.t
+        s = self.state.standing()
+        self.selected = client_id
+        ev = s.client_events(client_id)
+        row = s.per_client[s.per_client["client_id"] == client_id]
+        name = str(row.iloc[0]["client_name"]) if len(row) else client_id
+        sold = row.iloc[0]["sold"] if len(row) else 0
+        managed = row.iloc[0]["managed"] if len(row) else 0
+        sales = ev[ev["kind"] == "sold"]
+        mgd = ev[ev["kind"] == "managed"]
+        expired = sum(
+            (p for p, st in zip(sales["points"], sales["status"], strict=True) if st == "expired"),
+            start=0,
+        )
+
+        def rows(df: pd.DataFrame) -> list[list[Any]]:
+            out = []
+            for r in df.to_dict("records"):
+                out.append(
+                    [
+                        t.date(r["date"]),
+                        L.deal_type(t, r["deal_type"]) if r["deal_type"] else "",
+                        r.get("product_line") or "",
+                        t.money(r["amount"], r["currency"]),
+                        L.market(t, r["market"]),
+                        t.points(r["points"]),
+                        L.point_status(t, r["status"]),
+                        t.date(r["expires_on"]) if r.get("expires_on") is not None else "",
+                    ]
+                )
+            return out
+
+        heads = [
+            t("Date"),
+            t("Deal type"),
+            t("Product"),
+            t("Amount"),
+            t("Market"),
+            t("Points"),
+            t("Status"),
+            t("Expires on"),
+        ]
+        numeric = [False, False, False, True, False, True, False, False]
+        self.detail.value = (
+            f'<div class="pk-card"><h3 class="pk-client-points-name">{esc(name)}</h3>'
+            '<p class="pk-client-points-active">{}</p>'.format(
+                esc(
+                    t(
+                        "Active sold points: {sold} · active managed points: {managed} · expired sold "
+                        "points: {expired}"
+                    ).format(
+                        sold=t.points(sold), managed=t.points(managed), expired=t.points(expired)
+                    )
+                )
+            )
+            + f"<h4>{esc(t('Sales history'))}</h4>"
+            + table(
+                heads,
+                rows(sales),
+                numeric=numeric,
+                cls="pk-table pk-sales-history",
+                empty=t("No sales recorded for this client."),
+            )
+            + f"<h4>{esc(t('Management history'))}</h4>"
+            + table(
+                heads,
+                rows(mgd.head(24)),
+                numeric=numeric,
+                cls="pk-table pk-managed-history",
+                empty=t("This client is not managed."),
+            )
+            + "</div>"
+        )

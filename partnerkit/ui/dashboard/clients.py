@@ -1,0 +1,583 @@
+"""The Clients page (F1): renewal alerts, the client table and per-row Actions.
+
+- F1.1 Alerts: the number of renewal decisions due in the next 120 days, with the list.
+- F1.2 The client table: products, relationship, usage and MRR (partner's and client's currency);
+  searchable, filterable (relationship, market), sortable and paginated (25 a page, so a book of
+  5,000 clients stays fast: only the visible rows are rendered, in a fixed pool of row widgets).
+- F1.3 Actions per row: Client details (right-hand panel, F1.3.1), Company in CRM (F1.3.2),
+  Access client account (F1.3.3), End services with a reason and Undo (F1.3.4).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import ipywidgets as W
+import pandas as pd
+
+from partnerkit.ui.dashboard import labels as L
+from partnerkit.ui.dashboard.base import Page
+from partnerkit.ui.dashboard.client_panel import ClientPanel
+from partnerkit.ui.dashboard.html import esc, link, table
+from partnerkit.ui.dashboard.state import (
+    DashboardState,
+    client_account_url,
+    crm_company_url,
+)
+
+PAGE_SIZE = 25
+ROW_COLUMNS = "minmax(180px,2.2fr) 90px 120px minmax(140px,1.6fr) 110px 120px 120px 170px"
+
+# Sort keys: msgid of the label -> (column, default descending?)
+SORT_KEYS: dict[str, tuple[str, bool]] = {
+    "Client name": ("name", False),
+    "MRR (your currency)": ("mrr_partner_currency", True),
+    "Engagement score": ("engagement_score", True),
+    "Tools used": ("tools_used", True),
+    "Relationship": ("relationship", False),
+    "Market": ("market", False),
+}
+RELATIONSHIPS = ("sold", "managed", "both")
+MARKETS = ("growth", "standard")
+ACTIONS = ("details", "crm", "account", "end")
+
+
+def _text(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, list | tuple | set):
+        return ", ".join(str(x) for x in v)
+    try:
+        if pd.isna(v):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return str(v)
+
+
+class ClientsPage(Page):
+    def __init__(self, state: DashboardState) -> None:
+        super().__init__(state)
+        self._quiet = False
+        self.page_no = 0
+        self.search_text = ""
+        self.relationship = ""
+        self.market = ""
+        self.sort_key = "Client name"
+        self.descending = False
+        self.visible_rows: pd.DataFrame = pd.DataFrame()
+        self.filtered: pd.DataFrame = pd.DataFrame()
+        self.panel = ClientPanel(state)
+        self.panel.widget.layout.display = "none"
+        self.last_ended: tuple[str, str] | None = None  # (client_id, name) for Undo
+        self._pending_end: tuple[str, str] | None = None
+        self._slot_ids: list[str | None] = [None] * PAGE_SIZE
+        self._build()
+
+    # -- widgets (built once; texts set in render() so the language can change) ----------------
+    def _build(self) -> None:
+        g = self.state.messages.guard
+        self.alerts = W.HTML()
+        self.alerts.add_class("pk-renewal-alerts")
+        self.alerts_toggle = W.ToggleButton(value=False)
+        self.alerts_toggle.add_class("pk-renewal-toggle")
+        self.alerts_list = W.HTML(layout=W.Layout(display="none"))
+        self.alerts_list.add_class("pk-renewal-list")
+        self.alerts_toggle.observe(
+            g(lambda: self.t("Could not show the renewal list"))(self._toggle_alerts), "value"
+        )
+
+        self.search = W.Text(continuous_update=False, layout=W.Layout(width="260px"))
+        self.search.add_class("pk-client-search")
+        self.rel_filter = W.Dropdown(layout=W.Layout(width="230px"))
+        self.rel_filter.add_class("pk-rel-filter")
+        self.market_filter = W.Dropdown(layout=W.Layout(width="230px"))
+        self.market_filter.add_class("pk-market-filter")
+        self.sort_by = W.Dropdown(layout=W.Layout(width="300px"))
+        self.sort_by.add_class("pk-sort-by")
+        self.sort_desc = W.ToggleButton(value=False, layout=W.Layout(width="130px"))
+        self.sort_desc.add_class("pk-sort-desc")
+        for w in (self.search, self.rel_filter, self.market_filter, self.sort_by, self.sort_desc):
+            w.observe(
+                g(lambda: self.t("Could not update the client table"))(self._controls_changed),
+                "value",
+            )
+
+        self.prev_btn = W.Button(icon="", layout=W.Layout(width="110px"))
+        self.prev_btn.add_class("pk-prev-page")
+        self.next_btn = W.Button(layout=W.Layout(width="110px"))
+        self.next_btn.add_class("pk-next-page")
+        self.page_label = W.HTML()
+        self.page_label.add_class("pk-page-label")
+        self.prev_btn.on_click(
+            g(lambda: self.t("Could not change the page"))(lambda _b: self._go(-1))
+        )
+        self.next_btn.on_click(
+            g(lambda: self.t("Could not change the page"))(lambda _b: self._go(1))
+        )
+
+        self.header_row = W.HTML()
+        self.row_html: list[W.HTML] = []
+        self.row_action: list[W.Dropdown] = []
+        self.row_boxes: list[W.HBox] = []
+        for i in range(PAGE_SIZE):
+            h = W.HTML(layout=W.Layout(flex="1 1 auto", width="auto"))
+            d = W.Dropdown(layout=W.Layout(width="170px"))
+            d.add_class("pk-actions")
+            d.observe(
+                g(lambda: self.t("Could not run the action"))(self._action_handler(i)), "value"
+            )
+            box = W.HBox([h, d], layout=W.Layout(display="none", align_items="center"))
+            box.add_class("pk-client-row")
+            self.row_html.append(h)
+            self.row_action.append(d)
+            self.row_boxes.append(box)
+        self.empty = W.HTML()
+
+        # End services: confirmation with a reason, then Undo (F1.3.4).
+        self.confirm_text = W.HTML()
+        self.reason = W.Text(layout=W.Layout(width="360px"))
+        self.reason.add_class("pk-end-reason")
+        self.confirm_btn = W.Button(button_style="danger")
+        self.confirm_btn.add_class("pk-end-confirm")
+        self.cancel_btn = W.Button()
+        self.cancel_btn.add_class("pk-end-cancel")
+        self.confirm_box = W.VBox(
+            [self.confirm_text, W.HBox([self.reason, self.confirm_btn, self.cancel_btn])],
+            layout=W.Layout(display="none"),
+        )
+        self.confirm_box.add_class("pk-card")
+        self.confirm_box.add_class("pk-end-confirm-box")
+        self.confirm_btn.on_click(g(lambda: self.t("Could not end services"))(self._confirm_end))
+        self.cancel_btn.on_click(g(lambda: self.t("Could not end services"))(self._cancel_end))
+        self.undo_text = W.HTML()
+        self.undo_btn = W.Button(button_style="warning")
+        self.undo_btn.add_class("pk-undo")
+        self.undo_btn.on_click(g(lambda: self.t("Could not undo ending services"))(self._undo_end))
+        self.undo_box = W.HBox(
+            [self.undo_text, self.undo_btn], layout=W.Layout(display="none", align_items="center")
+        )
+        self.undo_box.add_class("pk-undo-box")
+        self.link_box = W.HTML()
+        self.link_box.add_class("pk-action-links")
+        self.panel.on_close = self._panel_closed
+
+    # -- rendering -----------------------------------------------------------------------------
+    def render(self) -> None:
+        t = self.t
+        self._relabel()
+        self._render_alerts()
+        self._apply()
+        main = W.VBox(
+            [
+                W.HTML(f"<h3>{esc(t('Alerts'))}</h3>"),
+                W.HBox([self.alerts, self.alerts_toggle], layout=W.Layout(align_items="center")),
+                self.alerts_list,
+                W.HTML(f"<h3>{esc(t('Clients'))}</h3>"),
+                W.HBox(
+                    [self.search, self.rel_filter, self.market_filter],
+                    layout=W.Layout(flex_flow="row wrap"),
+                ),
+                W.HBox([self.sort_by, self.sort_desc], layout=W.Layout(flex_flow="row wrap")),
+                self.confirm_box,
+                self.undo_box,
+                self.link_box,
+                self.header_row,
+                *self.row_boxes,
+                self.empty,
+                W.HBox(
+                    [self.prev_btn, self.page_label, self.next_btn],
+                    layout=W.Layout(align_items="center"),
+                ),
+            ],
+            layout=W.Layout(flex="1 1 auto", min_width="0"),
+        )
+        self.widget.children = [
+            self.as_of_line(),
+            W.HBox([main, self.panel.widget], layout=W.Layout(width="100%")),
+        ]
+        if self.panel.client_id:
+            self.panel.render()
+
+    def _relabel(self) -> None:
+        """Set every label in the current language (and keep the user's choices)."""
+        self._quiet = True
+        try:
+            self._relabel_all()
+        finally:
+            self._quiet = False
+
+    def _relabel_all(self) -> None:
+        t = self.t
+        self.search.description = t("Search")
+        self.search.placeholder = t("Client name or domain")
+        self._set_options(
+            self.rel_filter,
+            [(t("All relationships"), "")] + [(L.relationship(t, r), r) for r in RELATIONSHIPS],
+            self.relationship,
+        )
+        self.rel_filter.description = t("Relationship")
+        self._set_options(
+            self.market_filter,
+            [(t("All markets"), "")] + [(L.market(t, m), m) for m in MARKETS],
+            self.market,
+        )
+        self.market_filter.description = t("Market")
+        self._set_options(self.sort_by, [(L.sort_key(t, k), k) for k in SORT_KEYS], self.sort_key)
+        self.sort_by.description = t("Sort by")
+        self.sort_desc.description = t("Descending")
+        self.prev_btn.description = "◀ " + t("Previous")
+        self.next_btn.description = t("Next") + " ▶"
+        opts = [
+            (t("Actions…"), ""),
+            (t("Client details"), "details"),
+            (t("Company in CRM"), "crm"),
+            (t("Access client account"), "account"),
+            (t("End services"), "end"),
+        ]
+        for d in self.row_action:
+            self._set_options(d, opts, "")
+        self.reason.description = t("Reason")
+        self.reason.placeholder = t("Why are services ending?")
+        self.confirm_btn.description = t("End services")
+        self.cancel_btn.description = t("Cancel")
+        self.undo_btn.description = t("Undo")
+        self.alerts_toggle.description = (
+            t("Hide list") if self.alerts_toggle.value else t("Show list")
+        )
+        p = self.state.partner
+        hdr = [
+            t("Client"),
+            t("Relationship"),
+            t("Market"),
+            t("Products"),
+            t("Usage"),
+            t("MRR ({currency})").format(currency=p.currency),
+            t("MRR (client currency)"),
+            t("Links"),
+        ]
+        numeric = {5, 6}
+        cells = "".join(
+            f'<div class="{"num" if i in numeric else ""}">{esc(h)}</div>'
+            for i, h in enumerate(hdr)
+        )
+        self.header_row.value = (
+            f'<div class="pk-row pk-head" style="--pk-cols:{ROW_COLUMNS}; '
+            f'margin-right:178px">{cells}</div>'
+        )
+        self.panel.relabel()
+
+    @staticmethod
+    def _set_options(d: W.Dropdown, options: list[tuple[str, str]], value: str) -> None:
+        d.options = options
+        d.value = value if value in [v for _, v in options] else options[0][1]
+
+    def _render_alerts(self) -> None:
+        """F1.1: the count of upcoming renewal decisions and the list behind it."""
+        t = self.t
+        due = self.state.renewals_due()
+        n = len(due)
+        text = t.n(
+            "{n} upcoming renewal decision in the next {days} days",
+            "{n} upcoming renewal decisions in the next {days} days",
+            n,
+        ).format(n=t.decimal(n, 0), days=self.state.renewal_days)
+        cls = "pk-alert" if n else "pk-ok"
+        self.alerts.value = f'<div class="{cls}"><b class="pk-alert-count">{esc(t.decimal(n, 0))}</b> · {esc(text)}</div>'
+        self.alerts_toggle.layout.display = "" if n else "none"
+        rows = []
+        for r in due.itertuples(index=False):
+            d = r._asdict()
+            rows.append(
+                [
+                    _text(d.get("client_name", d.get("name", ""))),
+                    t.date(d["renewal_date"]) if _text(d.get("renewal_date")) else "",
+                    t.date(d["decision_deadline"]) if _text(d.get("decision_deadline")) else "",
+                    L.renewal_status(t, _text(d.get("status"))),
+                    _text(d.get("current_subscription", "")),
+                    _text(d.get("renewal_subscription", "")),
+                    _text(d.get("communication_owner", d.get("owner", ""))),
+                ]
+            )
+        self.alerts_list.value = table(
+            [
+                t("Client"),
+                t("Renewal date"),
+                t("Decision deadline"),
+                t("Status"),
+                t("Current subscription"),
+                t("Renewal subscription"),
+                t("Renewal communication owner"),
+            ],
+            rows,
+            empty=t("No renewal decisions in the next {days} days").format(
+                days=self.state.renewal_days
+            ),
+        )
+
+    def _toggle_alerts(self, change: dict[str, Any]) -> None:
+        show = bool(change["new"])
+        self.alerts_list.layout.display = "" if show else "none"
+        self.alerts_toggle.description = self.t("Hide list") if show else self.t("Show list")
+
+    # -- filtering, sorting, paging ------------------------------------------------------------
+    def _controls_changed(self, change: dict[str, Any]) -> None:
+        if self._quiet:
+            return
+        self.search_text = self.search.value or ""
+        self.relationship = self.rel_filter.value or ""
+        self.market = self.market_filter.value or ""
+        if (
+            self.sort_by.value
+            and self.sort_by.value != self.sort_key
+            and change["owner"] is self.sort_by
+        ):
+            self.sort_key = self.sort_by.value
+            self.descending = SORT_KEYS[self.sort_key][1]
+            self._quiet = True
+            try:
+                self.sort_desc.value = self.descending
+            finally:
+                self._quiet = False
+        else:
+            self.sort_key = self.sort_by.value or self.sort_key
+            self.descending = bool(self.sort_desc.value)
+        self.page_no = 0
+        self._apply()
+
+    def filtered_clients(self) -> pd.DataFrame:
+        """The client table after search, filters and sort (what the pages walk through)."""
+        df = self.state.client_table()
+        if self.search_text.strip():
+            q = self.search_text.strip()
+            mask = df["name"].astype(str).str.contains(q, case=False, regex=False)
+            if "domain" in df:
+                mask |= df["domain"].fillna("").astype(str).str.contains(q, case=False, regex=False)
+            df = df[mask]
+        if self.relationship:
+            df = df[df["relationship"] == self.relationship]
+        if self.market:
+            df = df[df["market"] == self.market]
+        col, _ = SORT_KEYS[self.sort_key]
+        if col in df:
+            key = None
+            if df[col].dtype == object or str(df[col].dtype).startswith(("str", "string")):
+                key = lambda s: s.astype(str).str.casefold()  # noqa: E731
+            else:
+                key = lambda s: pd.to_numeric(
+                    s.map(lambda v: float(v) if v is not None else math.nan)
+                )
+            df = df.sort_values(
+                col, ascending=not self.descending, key=key, kind="stable", na_position="last"
+            )
+        return df
+
+    @property
+    def page_count(self) -> int:
+        return max(1, math.ceil(len(self.filtered) / PAGE_SIZE))
+
+    def _go(self, step: int) -> None:
+        self.page_no = min(max(0, self.page_no + step), self.page_count - 1)
+        self._show_page()
+
+    def _apply(self) -> None:
+        self.filtered = self.filtered_clients()
+        self.page_no = min(self.page_no, self.page_count - 1)
+        self._show_page()
+
+    def _show_page(self) -> None:
+        t = self.t
+        start = self.page_no * PAGE_SIZE
+        rows = self.filtered.iloc[start : start + PAGE_SIZE]
+        self.visible_rows = rows
+        pcur = self.state.partner.currency
+        records = rows.to_dict("records")
+        for i in range(PAGE_SIZE):
+            box = self.row_boxes[i]
+            if i < len(records):
+                r = records[i]
+                self._slot_ids[i] = str(r["client_id"])
+                self.row_html[i].value = self._row_html(r, pcur)
+                box.layout.display = ""
+            else:
+                self._slot_ids[i] = None
+                box.layout.display = "none"
+        total = len(self.filtered)
+        self.empty.value = (
+            ""
+            if total
+            else f'<div class="pk-empty">{esc(t("No clients match the search and filters."))}</div>'
+        )
+        self.page_label.value = '<span class="pk-page-text">{}</span>'.format(
+            esc(
+                t("Page {page} of {pages} · {n} clients").format(
+                    page=t.decimal(self.page_no + 1, 0),
+                    pages=t.decimal(self.page_count, 0),
+                    n=t.decimal(total, 0),
+                )
+            )
+        )
+        self.prev_btn.disabled = self.page_no == 0
+        self.next_btn.disabled = self.page_no >= self.page_count - 1
+
+    def _row_html(self, r: dict[str, Any], pcur: str) -> str:
+        t = self.t
+        score = r.get("engagement_score")
+        band = self.state.engagement_band(score)
+        usage = t.n("{n} tool", "{n} tools", int(r.get("tools_used") or 0)).format(
+            n=t.decimal(int(r.get("tools_used") or 0), 0)
+        )
+        if band:
+            usage += " · " + t("score {score}").format(score=t.decimal(score, 0))
+        mrr_p = r.get("mrr_partner_currency")
+        mrr_c = r.get("mrr")
+        links = []
+        crm = crm_company_url(r.get("portal_id"), r.get("crm_record_id"))
+        acc = client_account_url(r.get("portal_id"))
+        if crm:
+            links.append(
+                link(crm, t("CRM") + " ↗", cls="pk-link pk-crm-link", title=t("Company in CRM"))
+            )
+        if acc:
+            links.append(
+                link(
+                    acc,
+                    t("Account") + " ↗",
+                    cls="pk-link pk-account-link",
+                    title=t("Access client account"),
+                )
+            )
+        cells = [
+            f'<div class="pk-client-name" title="{esc(r.get("name"))}"><b>{esc(r.get("name"))}</b>'
+            f'<br><span class="pk-muted">{esc(_text(r.get("domain")))}</span></div>',
+            f"<div>{esc(L.relationship(t, _text(r.get('relationship'))))}</div>",
+            f"<div>{esc(L.market(t, _text(r.get('market'))))}"
+            f'<br><span class="pk-muted">{esc(_text(r.get("country")))}</span></div>',
+            f'<div title="{esc(_text(r.get("products")))}">{esc(_text(r.get("products")))}</div>',
+            f'<div><span class="pk-badge pk-band-{band.lower() if band else "none"}">{esc(usage)}</span></div>',
+            f'<div class="num pk-mrr-partner">{esc(t.money(mrr_p, pcur) if _text(mrr_p) else "")}</div>',
+            f'<div class="num pk-mrr-client">{esc(t.money(mrr_c, r.get("currency")) if _text(mrr_c) else "")}</div>',
+            f"<div>{' '.join(links)}</div>",
+        ]
+        return f'<div class="pk-row" style="--pk-cols:{ROW_COLUMNS}">{"".join(cells)}</div>'
+
+    # -- actions -------------------------------------------------------------------------------
+    def _action_handler(self, slot: int) -> Any:
+        def handler(change: dict[str, Any]) -> None:
+            action = change["new"]
+            if not action:
+                return
+            try:
+                cid = self._slot_ids[slot]
+                if cid is not None:
+                    self.do_action(cid, action)
+            finally:
+                self.row_action[slot].value = ""
+
+        return handler
+
+    def _client(self, client_id: str) -> dict[str, Any]:
+        df = self.state.client_table()
+        hit = df[df["client_id"].astype(str) == str(client_id)]
+        if hit.empty:
+            raise LookupError(
+                self.t("Client {id} is not in the list any more").format(id=client_id)
+            )
+        return hit.iloc[0].to_dict()
+
+    def do_action(self, client_id: str, action: str) -> None:
+        """Run a row action (what the Actions menu does; also used by tests)."""
+        t = self.t
+        r = self._client(client_id)
+        name = _text(r.get("name"))
+        self.state.messages.clear()
+        if action == "details":
+            self.link_box.value = ""
+            self.panel.open(client_id, name)
+        elif action in ("crm", "account"):
+            url = (
+                crm_company_url(r.get("portal_id"), r.get("crm_record_id"))
+                if action == "crm"
+                else client_account_url(r.get("portal_id"))
+            )
+            label = t("Company in CRM") if action == "crm" else t("Access client account")
+            if not url:
+                self.state.messages.error(
+                    t(
+                        "{client} has no HubSpot id stored, so there is nothing to open. "
+                        "Import its Record ID / portal id first."
+                    ).format(client=name)
+                )
+                self.link_box.value = ""
+                return
+            self.link_box.value = (
+                f'<div class="pk-msg-info">{esc(label)} — {esc(name)}: '
+                f"{link(url, t('Open in HubSpot') + ' ↗', cls='pk-link pk-open-link')}</div>"
+            )
+        elif action == "end":
+            self.link_box.value = ""
+            self._pending_end = (client_id, name)
+            self.confirm_text.value = "<b>{}</b><br><span class='pk-muted'>{}</span>".format(
+                esc(t("End services for {client}?").format(client=name)),
+                esc(
+                    t(
+                        "The client leaves the client list and earns no new managed points. "
+                        "Its history and past points stay, and you can undo this."
+                    )
+                ),
+            )
+            self.reason.value = ""
+            self.confirm_box.layout.display = ""
+        else:
+            raise ValueError(f"unknown action {action!r}")
+
+    def _confirm_end(self, _b: Any = None) -> None:
+        t = self.t
+        if not self._pending_end:
+            return
+        reason = (self.reason.value or "").strip()
+        if not reason:
+            self.state.messages.error(
+                t("Enter a reason before ending services (it is kept in the audit log).")
+            )
+            return
+        cid, name = self._pending_end
+        self.state.store.end_services(self.state.partner_id, cid, reason, self.state.user)
+        self._pending_end = None
+        self.confirm_box.layout.display = "none"
+        self.last_ended = (cid, name)
+        if self.panel.client_id == cid:
+            self.panel.close()
+        self.undo_text.value = '<div class="pk-msg-info">{}</div>'.format(
+            esc(t("Services ended for {client}.").format(client=name))
+        )
+        self.undo_box.layout.display = ""
+        self.state.clients_changed()  # re-renders this page
+
+    def _cancel_end(self, _b: Any = None) -> None:
+        self._pending_end = None
+        self.confirm_box.layout.display = "none"
+
+    def _undo_end(self, _b: Any = None) -> None:
+        if not self.last_ended:
+            return
+        cid, name = self.last_ended
+        self.state.store.undo_end_services(self.state.partner_id, cid, self.state.user)
+        self.last_ended = None
+        self.undo_box.layout.display = "none"
+        self.state.messages.info(self.t("{client} is back in the client list.").format(client=name))
+        self.state.clients_changed()
+
+    def _panel_closed(self) -> None:
+        pass
+
+    def _changed(self, what: str) -> None:
+        if what in ("partner",):
+            self.page_no = 0
+            self.panel.close()
+            self.undo_box.layout.display = "none"
+            self.confirm_box.layout.display = "none"
+            self.last_ended = None
+            self.link_box.value = ""
+        super()._changed(what)

@@ -1,0 +1,321 @@
+"""The dashboard's shared state: which partner, which date, which language, and cached results.
+
+The standing (the expensive part, F2) is computed once per partner and "as of" date and kept here;
+every page reads it from this object. Pages subscribe to changes with `on_change`.
+
+Callbacks go through `Messages.guard`, so an error in any widget callback shows a plain message in
+the page's message area and goes to the log — never a silent, blank widget.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import getpass
+import logging
+import os
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as W
+
+from partnerkit.ui.dashboard.html import esc
+
+log = logging.getLogger("partnerkit.ui.dashboard")
+
+HUBSPOT_BASE_ENV = "PARTNERKIT_HUBSPOT_BASE_URL"
+HUBSPOT_DEFAULT_BASE = "https://app.hubspot.com"
+AS_OF_ENV = "PARTNERKIT_AS_OF"
+EXPIRING_DAYS = 90  # the Tier Insights window for expiring points (HubSpot's dashboard shows 90)
+
+
+def default_as_of() -> dt.date:
+    """PARTNERKIT_AS_OF (YYYY-MM-DD) when set, else today."""
+    raw = os.environ.get(AS_OF_ENV, "").strip()
+    if raw:
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError:
+            raise ValueError(
+                f"{AS_OF_ENV}={raw!r} is not a date; use the form YYYY-MM-DD (e.g. 2026-11-15)"
+            ) from None
+    return dt.date.today()
+
+
+def hubspot_base() -> str:
+    return (os.environ.get(HUBSPOT_BASE_ENV) or HUBSPOT_DEFAULT_BASE).rstrip("/")
+
+
+def crm_company_url(portal_id: object, record_id: object) -> str | None:
+    """F1.3.2: the client's company record in the partner's HubSpot CRM."""
+    if not _present(portal_id) or not _present(record_id):
+        return None
+    return f"{hubspot_base()}/contacts/{_id(portal_id)}/record/0-2/{_id(record_id)}"
+
+
+def client_account_url(portal_id: object) -> str | None:
+    """F1.3.3: the client's own HubSpot account (portal)."""
+    if not _present(portal_id):
+        return None
+    return f"{hubspot_base()}/home?portalId={_id(portal_id)}"
+
+
+def _present(v: object) -> bool:
+    if v is None:
+        return False
+    try:
+        import pandas as pd
+
+        if pd.isna(v):  # type: ignore[call-overload]
+            return False
+    except (TypeError, ValueError):
+        pass
+    return str(v).strip() != ""
+
+
+def _id(v: object) -> str:
+    from urllib.parse import quote
+
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return quote(str(v).strip(), safe="")
+
+
+def current_user() -> str:
+    try:
+        return os.environ.get("PARTNERKIT_USER") or getpass.getuser() or "dashboard"
+    except Exception:  # getpass may fail without a login name (containers)
+        return "dashboard"
+
+
+class Messages(W.HTML):
+    """The visible message area. `guard` wraps callbacks so nothing fails silently."""
+
+    def __init__(self, **kw: Any) -> None:
+        super().__init__(value="", **kw)
+        self.add_class("pk-messages")
+
+    def error(self, text: str) -> None:
+        self.value = f'<div class="pk-msg-error" role="alert">{esc(text)}</div>'
+
+    def info(self, text: str) -> None:
+        self.value = f'<div class="pk-msg-info" role="status">{esc(text)}</div>'
+
+    def clear(self) -> None:
+        self.value = ""
+
+    def report(self, what: str, exc: BaseException) -> None:
+        log.exception("dashboard: %s failed", what)
+        detail = str(exc) or type(exc).__name__
+        self.error(f"{what}: {detail}")
+
+    def guard(
+        self, what: str | Callable[[], str]
+    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """Decorator for widget callbacks: errors go to this area and the log."""
+
+        def deco(fn: Callable[..., Any]) -> Callable[..., Any]:
+            @functools.wraps(fn)
+            def wrapper(*a: Any, **k: Any) -> Any:
+                try:
+                    return fn(*a, **k)
+                except Exception as e:
+                    self.report(what() if callable(what) else what, e)
+                    return None
+
+            return wrapper
+
+        return deco
+
+
+class DashboardState:
+    """Partner, date, language and cached results shared by every page."""
+
+    def __init__(
+        self,
+        store: Any,
+        partner_id: str,
+        as_of: dt.date,
+        locale: str = "en",
+        rules: Any = None,
+        messages: Messages | None = None,
+    ) -> None:
+        from partnerkit.ui.i18n import translator
+
+        self.store = store
+        self.partner_id = partner_id
+        self.as_of = as_of
+        self.locale = locale
+        self._translator = translator
+        self.t = translator(locale, domain="dashboard")
+        self._rules = rules
+        self.messages = messages or Messages()
+        self._cache: dict[tuple[Any, ...], Any] = {}
+        self._listeners: list[Callable[[str], None]] = []
+        self.user = current_user()
+
+    # -- changes -------------------------------------------------------------------------------
+    def on_change(self, fn: Callable[[str], None]) -> None:
+        self._listeners.append(fn)
+
+    def _emit(self, what: str) -> None:
+        for fn in list(self._listeners):
+            try:
+                fn(what)
+            except Exception as e:
+                self.messages.report(self.t("Could not refresh the page"), e)
+
+    def set_partner(self, partner_id: str) -> None:
+        if partner_id != self.partner_id:
+            self.partner_id = partner_id
+            self._emit("partner")
+
+    def set_as_of(self, as_of: dt.date) -> None:
+        if as_of != self.as_of:
+            self.as_of = as_of
+            self._emit("as_of")
+
+    def set_locale(self, locale: str) -> None:
+        if locale != self.locale:
+            self.locale = locale
+            self.t = self._translator(locale, domain="dashboard")
+            self._emit("locale")
+
+    def clients_changed(self) -> None:
+        """After End services / Undo: the client list and later managed points may change."""
+        pid = self.partner_id
+        for key in list(self._cache):
+            if key[1] == pid and key[0] in (
+                "clients",
+                "ledger",
+                "standing",
+                "perf",
+                "credited",
+                "history",
+                "renewals",
+                "usage",
+            ):
+                del self._cache[key]
+        self._emit("clients")
+
+    # -- cached reads --------------------------------------------------------------------------
+    def _cached(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
+
+    @property
+    def rules(self) -> Any:
+        if self._rules is None:
+            from partnerkit import load_rules
+
+            self._rules = load_rules()
+        return self._rules
+
+    @property
+    def policy(self) -> Any:
+        """The program policy in force on the "as of" date (renewal window, engagement bands...)."""
+        return self.rules.policy_on(self.as_of)
+
+    @property
+    def renewal_days(self) -> int:
+        return int(self.policy.renewal_lookahead_days)
+
+    def engagement_band(self, score: Any) -> str | None:
+        """Low / Medium / High from the rules' engagement bands (program-rules.md §8)."""
+        try:
+            import pandas as pd
+
+            if score is None or pd.isna(score):
+                return None
+            return str(self.policy.engagement_band(float(score))) or None
+        except (TypeError, ValueError):
+            return None
+
+    @property
+    def partner(self) -> Any:
+        return self._cached(
+            ("partner", self.partner_id), lambda: self.store.get_partner(self.partner_id)
+        )
+
+    def partners(self) -> Any:
+        return self._cached(("partners",), self.store.partners)
+
+    def data_as_of(self) -> Any:
+        return self._cached(
+            ("data_as_of", self.partner_id), lambda: self.store.data_as_of(self.partner_id)
+        )
+
+    def client_table(self) -> Any:
+        return self._cached(
+            ("clients", self.partner_id, self.as_of),
+            lambda: self.store.client_table(self.partner_id, self.as_of),
+        )
+
+    def renewals_due(self) -> Any:
+        return self._cached(
+            ("renewals", self.partner_id, self.as_of),
+            lambda: self.store.renewals_due(self.partner_id, self.as_of, days=self.renewal_days),
+        )
+
+    def team(self) -> Any:
+        return self._cached(("team", self.partner_id), lambda: self.store.team(self.partner_id))
+
+    def ledger(self) -> Any:
+        return self._cached(
+            ("ledger", self.partner_id), lambda: self.store.load_ledger(self.partner_id)
+        )
+
+    def average_tool_usage(self) -> Any:
+        return self._cached(
+            ("usage", self.partner_id, self.as_of),
+            lambda: self.store.average_tool_usage(self.partner_id, self.as_of),
+        )
+
+    def valuation(self) -> Any:
+        """The ledger valued once per partner (rates per event); every date reuses it."""
+        from partnerkit.standing import Valuation
+
+        return self._cached(
+            ("ledger", self.partner_id, "valuation"), lambda: Valuation(self.ledger(), self.rules)
+        )
+
+    def standing(self) -> Any:
+        from partnerkit import compute_standing
+
+        return self._cached(
+            ("standing", self.partner_id, self.as_of),
+            lambda: compute_standing(self.valuation(), self.as_of),
+        )
+
+    def credited(self) -> Any:
+        """The credited tier through reviews (F2.1) with the performance on the date (F2.2)."""
+        from partnerkit import credited_tier
+
+        def make() -> Any:
+            p = self.partner
+            since = p.credited_since or p.joined_on or self.as_of
+            if since > self.as_of:
+                # Looking at a date before the tier was credited: start from that date.
+                since = self.as_of
+            return credited_tier(
+                self.valuation(),
+                self.rules,
+                credited=p.credited_tier,
+                credited_since=since,
+                as_of=self.as_of,
+                certified_until=p.certified_until,
+            )
+
+        return self._cached(("credited", self.partner_id, self.as_of), make)
+
+    def performance(self) -> Any:
+        return self.credited().performance
+
+    def history(self) -> Any:
+        from partnerkit import history
+
+        return self._cached(
+            ("history", self.partner_id, self.as_of),
+            lambda: history(self.valuation(), self.as_of, months=24),
+        )
