@@ -31,7 +31,7 @@ from partnerkit.store.models import (
 )
 
 _SCALE = Decimal(AMOUNT_SCALE)
-_CENT4 = Decimal("0.0001")
+_CENT = Decimal("0.01")
 
 CLIENT_TABLE_COLUMNS = [
     "client_id", "name", "domain", "country", "market", "relationship", "deal_type", "products",
@@ -270,7 +270,7 @@ class Store:
         home = per100[partner.currency]
         f["mrr_partner_currency"] = [
             None if per100[ccy] is None or home is None
-            else (m * home / per100[ccy]).quantize(_CENT4)
+            else (m * home / per100[ccy]).quantize(_CENT)
             for m, ccy in zip(f["mrr"], f["currency"], strict=True)
         ]
         f["employees"] = f["employees"].astype("Int64")
