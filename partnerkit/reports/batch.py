@@ -89,9 +89,12 @@ def _local(jobs: Sequence[ReportJob], workers: int) -> Iterator[ReportResult]:
 
 def _dask(jobs: Sequence[ReportJob], address: str) -> Iterator[ReportResult]:
     try:
-        from dask.distributed import Client, as_completed as dask_completed
+        from dask.distributed import Client
+        from dask.distributed import as_completed as dask_completed
     except ImportError:  # pragma: no cover - dask[distributed] is a dependency
-        raise ValueError("--scheduler needs dask[distributed]: pip install 'dask[distributed]'")
+        raise ValueError(
+            "--scheduler needs dask[distributed]: pip install 'dask[distributed]'"
+        ) from None
     try:
         client = Client(address, timeout="20s", set_as_default=False)
     except OSError as e:

@@ -45,7 +45,9 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("--out", metavar="DIR", default="reports", help="output root (default: reports)")
     p.add_argument("--no-pdf", action="store_true", help="skip the PDF (HTML, notebook, JSON only)")
-    p.add_argument("--workers", type=int, default=2, metavar="N", help="parallel reports (default 2)")
+    p.add_argument(
+        "--workers", type=int, default=2, metavar="N", help="parallel reports (default 2)"
+    )
     p.add_argument(
         "--scheduler",
         metavar="tcp://HOST:PORT",
@@ -53,7 +55,9 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("--rules", metavar="FILE", default="", help="program rules override (TOML)")
     p.add_argument("--notebook", metavar="PATH", default="", help="another report notebook")
-    p.add_argument("--start-timeout", type=float, default=60.0, metavar="S", help="kernel start (s)")
+    p.add_argument(
+        "--start-timeout", type=float, default=60.0, metavar="S", help="kernel start (s)"
+    )
     p.add_argument(
         "--execution-timeout", type=float, default=300.0, metavar="S", help="per cell (s)"
     )
@@ -114,7 +118,9 @@ def handle(args: argparse.Namespace) -> int:
         if args.all:
             partners = partner_rows(store)
             if not partners:
-                raise ValueError(f"the database {db_url} has no partners (partnerkit demo makes some)")
+                raise ValueError(
+                    f"the database {db_url} has no partners (partnerkit demo makes some)"
+                )
         else:
             partners = [store.get_partner(args.partner)]  # UnknownPartnerError: a plain ValueError
         jobs: list[ReportJob] = []

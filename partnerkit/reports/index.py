@@ -61,7 +61,8 @@ def render(root: Path) -> str:
     ]
     if not rows:
         parts.append(
-            "<p class='muted'>No reports yet: run <code>partnerkit report --all --month last</code>.</p>"
+            "<p class='muted'>No reports yet: run "
+            "<code>partnerkit report --all --month last</code>.</p>"
         )
     current = None
     for r in rows:
@@ -80,7 +81,12 @@ def render(root: Path) -> str:
         files = r.get("files") or {}
         links = [
             _link(month, files.get(s, f"{slug}.{s}"), label, root)
-            for s, label in (("html", "HTML"), ("pdf", "PDF"), ("ipynb", "notebook"), ("json", "JSON"))
+            for s, label in (
+                ("html", "HTML"),
+                ("pdf", "PDF"),
+                ("ipynb", "notebook"),
+                ("json", "JSON"),
+            )
         ]
         gap = r.get("gap_to_next")
         nxt = r.get("next_tier")

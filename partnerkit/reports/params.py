@@ -92,7 +92,7 @@ def parse_month(text: str, *, today_: dt.date | None = None) -> Month:
     try:
         month = Month(int(m.group(1)), int(m.group(2)))
     except ValueError as e:
-        raise ValueError(f"--month {raw!r}: {e}") from None
+        raise ValueError(f"--month {raw!r}: {e}; write the month as YYYY-MM") from None
     if month >= Month.of(now):
         raise ValueError(
             f"--month {raw}: that month has not ended yet (today is {now.isoformat()}); "

@@ -18,9 +18,11 @@ from partnerkit.reports.params import Month
 
 MAX_SLUG = 80
 _CLEAN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
-_RESERVED = {"con", "prn", "aux", "nul", "index"} | {f"com{i}" for i in range(10)} | {
-    f"lpt{i}" for i in range(10)
-}
+_RESERVED = (
+    {"con", "prn", "aux", "nul", "index"}
+    | {f"com{i}" for i in range(10)}
+    | {f"lpt{i}" for i in range(10)}
+)
 SUFFIXES = ("ipynb", "html", "pdf", "json")
 
 

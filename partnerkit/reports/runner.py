@@ -322,7 +322,9 @@ def to_pdf(html_file: Path, pdf_file: Path, timeout: float = 120.0) -> None:
         try:
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
         except subprocess.TimeoutExpired:
-            raise ReportError(f"Chromium did not print {html_file.name} within {timeout:g} s") from None
+            raise ReportError(
+                f"Chromium did not print {html_file.name} within {timeout:g} s"
+            ) from None
     if proc.returncode != 0 or not pdf_file.exists() or pdf_file.stat().st_size == 0:
         tail = (proc.stderr or "").strip().splitlines()[-3:]
         raise ReportError(f"Chromium could not print {html_file.name}: {' | '.join(tail)}")
@@ -390,7 +392,7 @@ def run_report(job: ReportJob) -> ReportResult:
         if job.pdf:
             to_pdf(html, tmp / f"{paths.slug}.pdf")
             produced.append("pdf")
-        headline = {**headline, "files": {s: f"{paths.slug}.{s}" for s in produced + ["json"]}}
+        headline = {**headline, "files": {s: f"{paths.slug}.{s}" for s in [*produced, "json"]}}
         (tmp / f"{paths.slug}.json").write_text(
             json.dumps(headline, indent=2, ensure_ascii=False, default=str), encoding="utf-8"
         )

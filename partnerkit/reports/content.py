@@ -1,0 +1,308 @@
+"""The figures a monthly tier report shows (F5.1), computed from the store and the core.
+
+`build_content(...)` returns a `ReportContent` of plain values and DataFrames; nothing here
+formats or draws (render.py does). Every number comes from the core (compute_standing, history,
+point_changes, evaluate_tier, credited_tier) on the month's last day, so a test can recompute
+any of them independently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+
+from partnerkit.reports.params import Month, parse_month
+
+ZERO = Decimal(0)
+TOP_CLIENTS = 10
+EXPIRING_DAYS = 90
+RENEWAL_DAYS = 120
+HISTORY_MONTHS = 12
+PROJECTION_MONTHS = 3
+
+
+@dataclass
+class ReportContent:
+    partner_id: str
+    partner_name: str
+    partner_country: str
+    month: Month
+    as_of: dt.date  # the month's last day: every figure is "at month end"
+    previous_as_of: dt.date  # the previous month's last day
+    data_as_of: dt.date | None
+    standing: Any  # partnerkit.standing.Standing at as_of
+    previous_standing: Any
+    performance: Any  # evaluate_tier(...) at as_of
+    previous_performance: Any
+    credited: Any  # credited_tier(...) at as_of
+    previous_credited: Any
+    certified_until: dt.date | None
+    history: pd.DataFrame  # 12 month ends + as_of + 3 projected
+    changes: pd.DataFrame  # point_changes over the month, per client
+    top_clients: pd.DataFrame  # biggest contributors with their change this month
+    expiring: pd.DataFrame  # sold points expiring within 90 days, per event
+    renewals: pd.DataFrame  # renewals due within 120 days
+    gaps: pd.DataFrame  # requirement, required, actual, gap for the next tier
+    rules_used: list[Any] = field(default_factory=list)  # RuleRef
+
+    # ------------------------------------------------------------------ derived figures
+    @property
+    def certified(self) -> bool:
+        return self.certified_until is not None and self.certified_until >= self.as_of
+
+    @property
+    def credited_tier(self) -> str | None:
+        return _tier_name(self.credited)
+
+    @property
+    def previous_credited_tier(self) -> str | None:
+        return _tier_name(self.previous_credited)
+
+    @property
+    def performance_tier(self) -> str | None:
+        return _tier_name(self.performance)
+
+    @property
+    def previous_performance_tier(self) -> str | None:
+        return _tier_name(self.previous_performance)
+
+    @property
+    def next_tier(self) -> str | None:
+        return getattr(self.performance, "next_tier", None)
+
+    @property
+    def expiring_points(self) -> Decimal:
+        return Decimal(self.standing.expiring.get(EXPIRING_DAYS, ZERO))
+
+    @property
+    def total_change(self) -> Decimal:
+        return Decimal(self.standing.total_points) - Decimal(self.previous_standing.total_points)
+
+    @property
+    def gap_to_next(self) -> Decimal | None:
+        """The total-points gap to the next tier (None at the top of the ladder)."""
+        if self.next_tier is None or self.gaps.empty:
+            return None
+        total = self.gaps[self.gaps["requirement"] == "total"]
+        if not total.empty:
+            return Decimal(total["gap"].iloc[0])
+        return max((Decimal(g) for g in self.gaps["gap"] if g is not None), default=ZERO)
+
+    @property
+    def next_review(self) -> dt.date | None:
+        return getattr(self.credited, "next_review", None)
+
+    @property
+    def next_review_outcome(self) -> str:
+        return str(getattr(self.credited, "next_review_outcome", "") or "")
+
+    @property
+    def estimates(self) -> list[Any]:
+        return [r for r in self.rules_used if getattr(r, "is_estimate", False)]
+
+    def headline(self) -> dict[str, Any]:
+        """The machine-readable figures (the report's JSON file). Decimals as exact strings."""
+        s, p = self.standing, self.previous_standing
+        return {
+            "partner_id": self.partner_id,
+            "partner_name": self.partner_name,
+            "month": str(self.month),
+            "as_of": self.as_of.isoformat(),
+            "data_as_of": self.data_as_of.isoformat() if self.data_as_of else None,
+            "credited_tier": self.credited_tier,
+            "previous_credited_tier": self.previous_credited_tier,
+            "performance_tier": self.performance_tier,
+            "previous_performance_tier": self.previous_performance_tier,
+            "sourced_points": str(s.sourced_points),
+            "assisted_points": str(s.assisted_points),
+            "sold_points": str(s.sold_points),
+            "managed_points": str(s.managed_points),
+            "total_points": str(s.total_points),
+            "previous_total_points": str(p.total_points),
+            "total_change": str(self.total_change),
+            "next_tier": self.next_tier,
+            "gap_to_next": None if self.gap_to_next is None else str(self.gap_to_next),
+            "expiring_90_days": str(self.expiring_points),
+            "renewals_120_days": len(self.renewals),
+            "certified": self.certified,
+            "certified_until": self.certified_until.isoformat() if self.certified_until else None,
+            "next_review": self.next_review.isoformat() if self.next_review else None,
+            "next_review_outcome": self.next_review_outcome,
+            "rules_versions": [r.version for r in self.rules_used],
+            "estimates": [r.version for r in self.estimates],
+        }
+
+
+def _tier_name(obj: Any) -> str | None:
+    tier = getattr(obj, "tier", None)
+    return str(tier) if tier else None
+
+
+# ------------------------------------------------------------------ the core, through adapters
+
+
+def _evaluate(standing: Any, on: dt.date, rules: Any, certified_until: dt.date | None) -> Any:
+    from partnerkit.tiers import evaluate_tier
+
+    return evaluate_tier(standing, on, rules, certified_until=certified_until)
+
+
+def _credited(ledger: Any, rules: Any, partner: Any, as_of: dt.date) -> Any:
+    from partnerkit.tiers import credited_tier
+
+    return credited_tier(
+        ledger,
+        rules,
+        credited=partner.credited_tier,
+        credited_since=partner.credited_since,
+        as_of=as_of,
+        certified_until=partner.certified_until,
+    )
+
+
+def gaps_frame(performance: Any) -> pd.DataFrame:
+    """The gap on every requirement of the next tier, as plain rows."""
+    cols = ["requirement", "required", "actual", "gap", "met"]
+    nxt = getattr(performance, "next_tier", None)
+    if not nxt:
+        return pd.DataFrame(columns=cols)
+    rows = []
+    for g in performance.gap_to(nxt):
+        required = getattr(g, "required", None)
+        actual = getattr(g, "actual", None)
+        gap = getattr(g, "gap", None)
+        met = bool(getattr(g, "met", gap is not None and Decimal(gap) <= 0))
+        if required is None or actual is None:  # certification: a yes/no requirement
+            rows.append((str(g.name), None, None, None, met))
+            continue
+        gap = Decimal(gap) if gap is not None else max(Decimal(required) - Decimal(actual), ZERO)
+        rows.append((str(g.name), Decimal(required), Decimal(actual), gap, met))
+    return pd.DataFrame(rows, columns=cols)
+
+
+def expiring_frame(standing: Any, as_of: dt.date, days: int = EXPIRING_DAYS) -> pd.DataFrame:
+    """Active sold events whose points expire within `days` days of as_of, soonest first."""
+    cols = ["client_id", "client_name", "deal_type", "expires_on", "points"]
+    limit = as_of + dt.timedelta(days=days)
+    rows = []
+    pc = standing.per_client
+    sold = pc[pc["sold"].map(lambda x: Decimal(x) > 0)] if len(pc) else pc
+    for row in sold.itertuples(index=False):
+        ev = standing.client_events(row.client_id)
+        ev = ev[(ev["kind"] == "sold") & (ev["status"] == "active")]
+        for e in ev.itertuples(index=False):
+            exp = e.expires_on
+            exp = exp.date() if isinstance(exp, dt.datetime) else exp
+            if exp is not None and exp <= limit:
+                rows.append((row.client_id, row.client_name, e.deal_type, exp, Decimal(e.points)))
+    out = pd.DataFrame(rows, columns=cols)
+    return out.sort_values(["expires_on", "client_name"]).reset_index(drop=True)
+
+
+def top_clients_frame(standing: Any, changes: pd.DataFrame, n: int = TOP_CLIENTS) -> pd.DataFrame:
+    """The clients contributing most points at month end, with what each gained/lost."""
+    cols = ["client_id", "client_name", "sold", "managed", "total", "gained", "lost", "net"]
+    pc = standing.per_client
+    if not len(pc):
+        return pd.DataFrame(columns=cols)
+    by_client = {r.client_id: r for r in changes.itertuples(index=False)}
+    rows = []
+    for r in pc.head(n).itertuples(index=False):
+        c = by_client.get(r.client_id)
+        gained = (c.new_sold + c.new_managed) if c else ZERO
+        lost = (c.lost_sold + c.lost_managed) if c else ZERO
+        rows.append(
+            (
+                r.client_id,
+                r.client_name or r.client_id,
+                Decimal(r.sold),
+                Decimal(r.managed),
+                Decimal(r.total),
+                gained,
+                lost,
+                gained - lost,
+            )
+        )
+    return pd.DataFrame(rows, columns=cols)
+
+
+def build_content(
+    *,
+    partner_id: str,
+    month: str | Month,
+    db_url: str,
+    rules_file: str = "",
+    as_of: str | dt.date | None = None,
+    store: Any = None,
+) -> ReportContent:
+    """Everything the report for `partner_id` and `month` shows, at the month's last day."""
+    from partnerkit.rules_io import load_rules
+    from partnerkit.standing import compute_standing, history, point_changes, valuate
+
+    m = month if isinstance(month, Month) else parse_month(str(month), today_=dt.date.max)
+    end = m.last_day
+    if as_of:
+        end = as_of if isinstance(as_of, dt.date) else dt.date.fromisoformat(str(as_of))
+    prev_end = Month.of(end).previous().last_day
+    rules = load_rules(rules_file or None)
+
+    own = store is None
+    if own:
+        from partnerkit.store import open_store
+
+        store = open_store(db_url, rules=rules)
+    try:
+        partner = store.get_partner(partner_id)
+        ledger = store.load_ledger(partner_id)
+        renewals = store.renewals_due(partner_id, end, days=RENEWAL_DAYS)
+        data_as_of = store.data_as_of(partner_id)
+    finally:
+        if own:
+            store.close()
+
+    v = valuate(ledger, rules)
+    standing = compute_standing(v, end)
+    previous = compute_standing(v, prev_end)
+    performance = _evaluate(standing, end, rules, partner.certified_until)
+    prev_performance = _evaluate(previous, prev_end, rules, partner.certified_until)
+    credited = _credited(ledger, rules, partner, end)
+    prev_credited = _credited(ledger, rules, partner, prev_end)
+    hist = history(v, end, months=HISTORY_MONTHS, projection_months=PROJECTION_MONTHS)
+    changes = point_changes(v, prev_end, end)
+
+    refs: dict[str, Any] = {r.version: r for r in standing.rules_used}
+    for obj in (performance, credited):
+        for r in getattr(obj, "rules_used", []) or []:
+            refs.setdefault(r.version, r)
+    for req in rules.tier_ladder(end):
+        ref = getattr(req, "ref", None)
+        if ref is not None:
+            refs.setdefault(ref.version, ref)
+
+    return ReportContent(
+        partner_id=partner.partner_id,
+        partner_name=partner.name,
+        partner_country=partner.country,
+        month=Month.of(end) if as_of else m,
+        as_of=end,
+        previous_as_of=prev_end,
+        data_as_of=data_as_of,
+        standing=standing,
+        previous_standing=previous,
+        performance=performance,
+        previous_performance=prev_performance,
+        credited=credited,
+        previous_credited=prev_credited,
+        certified_until=partner.certified_until,
+        history=hist,
+        changes=changes,
+        top_clients=top_clients_frame(standing, changes),
+        expiring=expiring_frame(standing, end),
+        renewals=renewals,
+        gaps=gaps_frame(performance),
+        rules_used=sorted(refs.values(), key=lambda r: r.version),
+    )
