@@ -16,6 +16,7 @@ from collections.abc import Sequence
 COMMAND_MODULES: tuple[str, ...] = (
     "partnerkit.cli_core",  # points, convert, tier, rules
     "partnerkit.serve",  # serve (Voilà apps)
+    "partnerkit.reports.cli",  # report (monthly tier reports, papermill)
 )
 
 
