@@ -102,7 +102,9 @@ def voila_command(
     """
     check_bind_safety(ip, token)
     if not 0 < int(port) < 65536:
-        raise ServeError(f"--port {port} is not a TCP port; use 1024-65535 (default {DEFAULT_PORT})")
+        raise ServeError(
+            f"--port {port} is not a TCP port; use 1024-65535 (default {DEFAULT_PORT})"
+        )
     env: dict[str, str] = {
         # ipykernel on 3.11 warns about frozen modules on every kernel start; noise only.
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
@@ -170,7 +172,7 @@ def free_port(ip: str = DEFAULT_IP) -> int:
 def server_answers(url: str, timeout: float = 2.0) -> bool:
     """True once an HTTP server answers at `url` (any status, a login page counts)."""
     try:
-        with urllib.request.urlopen(url, timeout=timeout):  # noqa: S310 (local URL)
+        with urllib.request.urlopen(url, timeout=timeout):
             return True
     except urllib.error.HTTPError:
         return True
@@ -185,7 +187,9 @@ def wait_until_answering(
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc is not None and proc.poll() is not None:
-            raise ServeError(f"Voilà exited with status {proc.returncode} before answering at {url}")
+            raise ServeError(
+                f"Voilà exited with status {proc.returncode} before answering at {url}"
+            )
         if server_answers(url, timeout=1.0):
             return
         time.sleep(0.1)
@@ -233,9 +237,9 @@ def stop_process_group(proc: subprocess.Popen[bytes], grace: float = 10.0) -> No
 
 
 def ensure_demo_book() -> str | None:
-    """Create the built-in demo database if needed (nothing configured). Returns its URL if known."""
+    """Create the built-in demo database if it is missing; return its URL (None if unknown)."""
     try:
-        from partnerkit.store import ensure_demo_database  # type: ignore[attr-defined]
+        from partnerkit.store import ensure_demo_database
     except ImportError:
         print(
             "partnerkit serve: the demo database is not available in this version "
@@ -269,49 +273,70 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     p.add_argument(
-        "--port", type=int, default=DEFAULT_PORT,
+        "--port",
+        type=int,
+        default=DEFAULT_PORT,
         help="TCP port to listen on (0 = any free port)",
     )
     p.add_argument(
-        "--ip", default=DEFAULT_IP,
+        "--ip",
+        default=DEFAULT_IP,
         help="address to listen on; anything but loopback (127.0.0.1, ::1) requires a token",
     )
     p.add_argument(
-        "--token", default=None,
+        "--token",
+        default=None,
         help=f"secret that every visitor must present (default: ${TOKEN_ENV}); required with a "
         "non-loopback --ip; the printed URLs include it",
     )
     p.add_argument(
-        "--db", default=None,
-        help="database URL or SQLite file for the apps (default: $PARTNERKIT_DB, else the demo book)",
+        "--db",
+        default=None,
+        help="database URL or SQLite file for the apps "
+        "(default: $PARTNERKIT_DB, else the demo book)",
     )
     p.add_argument(
-        "--as-of", default=None, metavar="YYYY-MM-DD",
+        "--as-of",
+        default=None,
+        metavar="YYYY-MM-DD",
         help="pretend today is this date (sets $PARTNERKIT_AS_OF; for demos and tests)",
     )
     p.add_argument(
-        "--notebooks", type=Path, default=None,
+        "--notebooks",
+        type=Path,
+        default=None,
         help="folder of notebooks to serve (default: the repository's notebooks/)",
     )
     p.add_argument(
-        "--preheat", action=argparse.BooleanOptionalAction, default=False,
-        help="keep kernels that already ran each notebook ready: first page ~1 s faster, but a page "
-        "shows data as of when its kernel was heated (use the app's refresh after edits)",
+        "--preheat",
+        action=argparse.BooleanOptionalAction,
+        default=False,
+        help="keep kernels that already ran each notebook ready: first page ~1 s faster, but a "
+        "page shows data as of when its kernel was heated (see docs/serving.md)",
     )
     p.add_argument(
-        "--pool-size", type=int, default=DEFAULT_POOL_SIZE,
+        "--pool-size",
+        type=int,
+        default=DEFAULT_POOL_SIZE,
         help="preheated kernels per notebook (with --preheat)",
     )
     p.add_argument(
-        "--cull-idle-timeout", type=int, default=DEFAULT_CULL_IDLE_TIMEOUT, metavar="SECONDS",
+        "--cull-idle-timeout",
+        type=int,
+        default=DEFAULT_CULL_IDLE_TIMEOUT,
+        metavar="SECONDS",
         help="shut down a page's kernel after this long without activity (0 = never)",
     )
     p.add_argument(
-        "--cull-interval", type=int, default=DEFAULT_CULL_INTERVAL, metavar="SECONDS",
+        "--cull-interval",
+        type=int,
+        default=DEFAULT_CULL_INTERVAL,
+        metavar="SECONDS",
         help="how often to look for idle kernels",
     )
     p.add_argument(
-        "--dry-run", action="store_true",
+        "--dry-run",
+        action="store_true",
         help="print the Voilà command (token hidden) and exit",
     )
     p.set_defaults(handler=run)
@@ -357,8 +382,14 @@ def run(args: argparse.Namespace) -> int:
     if args.as_of:
         extra_env["PARTNERKIT_AS_OF"] = args.as_of
     cmd = voila_command(
-        notebooks, port, args.ip, token, args.preheat, extra_env,
-        pool_size=args.pool_size, cull_idle_timeout=args.cull_idle_timeout,
+        notebooks,
+        port,
+        args.ip,
+        token,
+        args.preheat,
+        extra_env,
+        pool_size=args.pool_size,
+        cull_idle_timeout=args.cull_idle_timeout,
         cull_interval=args.cull_interval,
     )
     if args.dry_run:
@@ -374,7 +405,7 @@ def run(args: argparse.Namespace) -> int:
         if demo:
             print(f"partnerkit serve: using the demo book ({demo})", file=sys.stderr)
 
-    proc = subprocess.Popen(cmd, start_new_session=True)  # noqa: S603 (our own command)
+    proc = subprocess.Popen(cmd, start_new_session=True)
     # The server runs in its own session, so Ctrl-C reaches only us: we stop its whole group.
     signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
     try:

@@ -60,7 +60,9 @@ def fixture_server() -> Iterator[VoilaServer]:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing; install Debian's chromium (bash scripts/system-deps.sh)")
+        pytest.skip(
+            f"{CHROMIUM} is missing; install Debian's chromium (bash scripts/system-deps.sh)"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

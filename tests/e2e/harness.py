@@ -121,13 +121,23 @@ def launch_voila(
     for _attempt in range(2):  # a free port can be taken between probing and binding: retry once
         port = free_port()
         cmd = voila_command(
-            notebooks_dir, port, "127.0.0.1", None, preheat, env,
-            cull_idle_timeout=cull_idle_timeout, cull_interval=cull_interval,
+            notebooks_dir,
+            port,
+            "127.0.0.1",
+            None,
+            preheat,
+            env,
+            cull_idle_timeout=cull_idle_timeout,
+            cull_interval=cull_interval,
         )
         with log_path.open("wb") as log:
-            proc = subprocess.Popen(  # noqa: S603 (our own command)
-                cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                start_new_session=True, cwd=REPO,
+            proc = subprocess.Popen(
+                cmd,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+                cwd=REPO,
             )
         server = VoilaServer(f"http://127.0.0.1:{port}/", Path(notebooks_dir), proc, log_path, env)
         try:
@@ -163,11 +173,17 @@ def seeded_database_url(folder: Path) -> str | None:
     """A fresh SQLite demo book in `folder` (partnerkit.store.demo.create_demo), or None when the
     store's demo builder is not there (the apps then run without a configured database)."""
     try:
-        from partnerkit.store.demo import create_demo  # type: ignore[import-not-found]
+        from partnerkit.store.demo import create_demo
     except ImportError:
         return None
+    import datetime as dt
+    import inspect
+
     url = f"sqlite:///{folder / 'partnerkit-test.sqlite3'}"
-    create_demo(url)
+    kwargs: dict[str, Any] = {}
+    if "today" in inspect.signature(create_demo).parameters:
+        kwargs["today"] = dt.date.fromisoformat(TEST_AS_OF)  # the same book on every run
+    create_demo(url, **kwargs)
     return url
 
 
