@@ -17,6 +17,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "partnerkit.cli_core",  # points, convert, tier, rules
     "partnerkit.serve",  # serve (Voilà apps)
     "partnerkit.reports.cli",  # report (monthly tier reports, papermill)
+    "partnerkit.store.cli",  # demo, partners, add-partner, import, export, end-services
 )
 
 

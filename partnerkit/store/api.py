@@ -381,11 +381,12 @@ class Store:
         return f.reindex(columns=RENEWAL_COLUMNS)
 
     # -- the point ledger -----------------------------------------------------------------------
-    def load_ledger(self, partner_id: str) -> Ledger:
+    def load_ledger(self, partner_id: str, include_stopped: bool = False) -> Ledger:
         """The partner's ledger as the core's Ledger (amounts exact).
 
         Managed snapshots of a client whose services ended are left out after the end date (End
-        services stops future managed points); they stay stored, and come back on undo.
+        services stops future managed points); they stay stored, and come back on undo
+        (`include_stopped=True` returns every stored row, e.g. for an export).
         """
         self.get_partner(partner_id)
         lg, c = t.ledger.c, t.clients.c
@@ -408,7 +409,8 @@ class Store:
             .select_from(t.ledger.outerjoin(
                 t.clients, sa.and_(c.partner_id == lg.partner_id, c.client_id == lg.client_id)
             ))
-            .where(lg.partner_id == partner_id, sa.not_(sa.func.coalesce(stopped, False)))
+            .where(lg.partner_id == partner_id,
+                   sa.true() if include_stopped else sa.not_(sa.func.coalesce(stopped, False)))
             .order_by(lg.date, lg.event_id)
         )
         frame = self._frame(stmt)
