@@ -48,8 +48,10 @@ class Figure:
 
     @property
     def ratio(self) -> float | None:
-        if self.floor is None or not self.floor:
+        if self.floor is None or not self.floor or not self.median:
             return None
+        if self.unit.endswith("/s"):  # a rate: how many times slower than the floor
+            return self.floor / self.median
         return self.median / self.floor
 
 
