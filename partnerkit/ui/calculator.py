@@ -470,6 +470,8 @@ class CurrencyTab(_Tab):
         )
         self.deal_type.add_class("pk-cur-deal-type")
         self.date = DateField("pk-cur-date", calc.on)
+        self.first_sold = DateField("pk-cur-first-sold", None)
+        self.others = CountField("pk-cur-others")
         self.sold_points = AmountField("pk-sold-points")
         self.managed_points = AmountField("pk-managed-points")
         self.sold_value = AmountField("pk-sold-value")
@@ -482,6 +484,8 @@ class CurrencyTab(_Tab):
                 self.currency.box,
                 self.deal_type,
                 self.date.box,
+                self.first_sold.box,
+                self.others.box,
                 self.sold_points.box,
                 self.managed_points.box,
                 self.sold_value.box,
@@ -507,6 +511,8 @@ class CurrencyTab(_Tab):
             self.deal_type,
             self.currency.widget,
             self.method,
+            self.first_sold.widget,
+            self.others.widget,
         ):
             w.observe(calc._on_currency_change, "value")
         self.country.widget.observe(calc._on_currency_country, "value")
@@ -537,6 +543,8 @@ class CurrencyTab(_Tab):
             "sourced",
         )
         self.date.widget.description = t("Date")
+        self.first_sold.widget.description = t("Product line first sold on (upsells)")
+        self.others.widget.description = t("How many other partners manage this client?")
         self.sold_points.widget.description = t("Sold points")
         self.managed_points.widget.description = t("Managed points")
         self.sold_value.widget.description = t("Sold value (monthly)")
@@ -603,6 +611,13 @@ class CurrencyTab(_Tab):
         country = self.country.read(t)
         currency = self.currency.read(t, self._country_currency)
         on = self.date.read(t)
+        first_sold = self.first_sold.read(t, required=False)
+        others = self.others.read(t)
+        if first_sold is not None and on is not None and first_sold > on:
+            self.first_sold.message.error(
+                t("The product line cannot be first sold after this sale's date.")
+            )
+            on = None
         if to_currency:
             first, second = self.sold_points, self.managed_points
         else:
@@ -614,13 +629,19 @@ class CurrencyTab(_Tab):
             first.message.clear()
         if not second.widget.value.strip():
             second.message.clear()
-        if any(v is None for v in (rules, country, currency, on, a, b)):
+        if any(v is None for v in (rules, country, currency, on, a, b, others)):
             self.problem.clear()
             self.clear_outputs(self.figures_html(None))
             return
         core = _core()
         common = dict(
-            currency=currency, country=country, deal_type=self.deal_type.value, on=on, rules=rules
+            currency=currency,
+            country=country,
+            deal_type=self.deal_type.value,
+            on=on,
+            rules=rules,
+            first_sold=first_sold,
+            other_partners=others,
         )
         try:
             if to_currency:
@@ -635,7 +656,7 @@ class CurrencyTab(_Tab):
         self.result = c
         self.figures.value = self.figures_html(c, currency)
         local = rules.currency_rule(currency, on).local_per_100
-        srate = rules.rate(self.deal_type.value, c.market, on).points_per_100
+        srate = rules.rate(self.deal_type.value, c.market, on, first_sold).points_per_100
         mrate = rules.rate("managed", c.market, on).points_per_100
         lines = [
             t("{local} counts as US$100.", local=t.money(local, currency)),
@@ -679,6 +700,7 @@ class PointsCalculator(widgets.VBox):
         self._rules = rules
         self._rules_error: str | None = None
         self._busy = 0
+        self._build_ok = False
         self.message = MessageArea(css_class="pk-calc-message")
         self.title = widgets.HTML()
         self.title.add_class("pk-calc-title")
@@ -703,7 +725,7 @@ class PointsCalculator(widgets.VBox):
         ]
         self._busy += 1
         try:
-            self._relabel()
+            self._guarded_relabel()
         finally:
             self._busy -= 1
         self.points.watch()
@@ -746,7 +768,7 @@ class PointsCalculator(widgets.VBox):
         self._busy += 1
         try:
             self.language.value = t.code
-            self._relabel()
+            self._guarded_relabel()
         finally:
             self._busy -= 1
         self.recompute_all()
@@ -777,10 +799,16 @@ class PointsCalculator(widgets.VBox):
         self.currency.relabel()
         self.target.relabel()
 
+    @guarded(lambda self: self.message, "building the calculator")
+    def _guarded_relabel(self) -> None:
+        self._build_ok = False
+        self._relabel()
+        self._build_ok = True  # not reached when relabelling failed: keep its message up
+
     @guarded(lambda self: self.message, "the calculation")
     def _recompute(self, which: str) -> None:
         getattr(self, which).recompute()
-        if self._rules is not None:
+        if self._rules is not None and self._build_ok:
             self.message.clear()
 
     def _event(self, which: str, before: str | None = None) -> None:
