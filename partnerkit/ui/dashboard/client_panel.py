@@ -16,7 +16,7 @@ import ipywidgets as W
 import pandas as pd
 
 from partnerkit.ui.dashboard import labels as L
-from partnerkit.ui.dashboard.html import esc, table
+from partnerkit.ui.dashboard.html import esc, month, table
 from partnerkit.ui.dashboard.state import DashboardState
 
 TAB_MSGIDS = ("Client details", "Renewals", "Portal usage", "Platform engagement")
@@ -68,12 +68,7 @@ class ClientPanel:
                 self.tabs,
             ],
             layout=W.Layout(
-                width="480px",
-                min_width="400px",
-                border="1px solid #cbd6e2",
-                padding="6px 10px",
-                margin="0 0 0 10px",
-                display="none",
+                width="520px", max_width="95vw", padding="8px 12px", display="none"
             ),
         )
         self.widget.add_class("pk-client-panel")
@@ -107,9 +102,13 @@ class ClientPanel:
             return
         t = self.t
         self.relabel()
-        company, subs, renewals, usage, engagement = self.state.store.client_details(
-            self.state.partner_id, self.client_id
-        )
+        details = self.state.store.client_details(self.state.partner_id, self.client_id)
+        if hasattr(details, "company"):
+            company, subs, renewals, usage, engagement = (
+                details.company, details.subscriptions, details.renewals, details.usage,
+                details.engagement)
+        else:  # a plain 5-tuple (the storage contract's first shape)
+            company, subs, renewals, usage, engagement = details
         self.title.value = (
             f'<h3 class="pk-panel-title">{esc(company.get("name", self.client_name))}</h3>'
         )
@@ -127,6 +126,8 @@ class ClientPanel:
             return ""
         if isinstance(v, bool):
             return L.yes_no(t, v)
+        if col == "month" and isinstance(v, dt.date):
+            return month(t, v)
         if isinstance(v, dt.datetime | pd.Timestamp):
             return t.date(v.date())
         if isinstance(v, dt.date):
@@ -225,10 +226,10 @@ class ClientPanel:
         if usage is None or usage.empty:
             return f'<p class="pk-empty">{esc(t("No portal usage stored for this client."))}</p>'
         df = usage
-        month = None
+        latest = None
         if "month" in df:
-            month = df["month"].max()
-            df = df[df["month"] == month]
+            latest = df["month"].max()
+            df = df[df["month"] == latest]
         if "used" in df:
             df = df[df["used"].astype(bool)]
         rows = []
@@ -239,8 +240,8 @@ class ClientPanel:
                 )
                 rows.append([product, apps])
         when = (
-            t("Products and apps in use in {month}").format(month=self._fmt("month", month))
-            if month is not None
+            t("Products and apps in use in {month}").format(month=self._fmt("month", latest))
+            if latest is not None
             else t("Products and apps in use")
         )
         return f"<h4>{esc(when)}</h4>" + table(

@@ -122,7 +122,7 @@ class ClientsPage(Page):
         self.row_action: list[W.Dropdown] = []
         self.row_boxes: list[W.HBox] = []
         for i in range(PAGE_SIZE):
-            h = W.HTML(layout=W.Layout(flex="1 1 auto", width="auto"))
+            h = W.HTML(layout=W.Layout(flex="1 1 0%", min_width="0"))
             d = W.Dropdown(layout=W.Layout(width="170px"))
             d.add_class("pk-actions")
             d.observe(
@@ -454,7 +454,7 @@ class ClientsPage(Page):
             f"<div>{esc(L.relationship(t, _text(r.get('relationship'))))}</div>",
             f"<div>{esc(L.market(t, _text(r.get('market'))))}"
             f'<br><span class="pk-muted">{esc(_text(r.get("country")))}</span></div>',
-            f'<div title="{esc(_text(r.get("products")))}">{esc(_text(r.get("products")))}</div>',
+            f'<div class="pk-products" title="{esc(_text(r.get("products")))}">{esc(_text(r.get("products")))}</div>',
             f'<div><span class="pk-badge pk-band-{band.lower() if band else "none"}">{esc(usage)}</span></div>',
             f'<div class="num pk-mrr-partner">{esc(t.money(mrr_p, pcur) if _text(mrr_p) else "")}</div>',
             f'<div class="num pk-mrr-client">{esc(t.money(mrr_c, r.get("currency")) if _text(mrr_c) else "")}</div>',

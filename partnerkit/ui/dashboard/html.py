@@ -89,6 +89,8 @@ def initials(name: str) -> str:
 CSS = """
 <style>
 .pk-dash { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #213343; }
+.pk-dash .widget-html-content { line-height: 1.35; }
+.pk-dash .widget-html { margin-top: 1px; margin-bottom: 1px; }
 .pk-dash h2 { font-size: 20px; margin: 6px 0 4px 0; }
 .pk-dash h3 { font-size: 16px; margin: 10px 0 4px 0; }
 .pk-muted { color: #516f90; font-size: 12px; }
@@ -106,6 +108,7 @@ CSS = """
 .pk-table td { border-bottom: 1px solid #eaf0f6; padding: 4px 8px; vertical-align: top; }
 .pk-table .num { text-align: right; white-space: nowrap; }
 .pk-empty { color: #516f90; font-style: italic; }
+.pk-products { font-size: 12px; }
 .pk-row { display: grid; grid-template-columns: var(--pk-cols); gap: 0 8px; align-items: center;
           font-size: 13px; padding: 3px 4px; border-bottom: 1px solid #eaf0f6; min-height: 30px; }
 .pk-row.pk-head { font-weight: 600; background: #f5f8fa; border-bottom: 2px solid #cbd6e2; }
@@ -119,6 +122,8 @@ CSS = """
              display: flex; align-items: center; justify-content: center; font-size: 24px;
              font-weight: 600; flex: none; }
 .pk-team { display: flex; gap: 16px; align-items: flex-start; }
+.pk-client-panel { position: fixed !important; top: 0; right: 0; height: 100vh; overflow-y: auto;
+                   background: #fff; z-index: 1000; box-shadow: -4px 0 16px rgba(45,62,80,.18); }
 .pk-derived { color: #7c98b6; font-style: italic; }
 .pk-link { color: #0091ae; }
 .pk-msg-error { background: #fdedee; border: 1px solid #f2545b; color: #8a1c22; border-radius: 6px;
@@ -127,3 +132,17 @@ CSS = """
                padding: 6px 10px; }
 </style>
 """
+
+
+def month(t: object, d: object) -> str:
+    """A month in the translator's locale ('Nov 2026', 'nov. de 2026')."""
+    import datetime as dt
+
+    from babel.dates import format_skeleton
+
+    if d is None:
+        return ""
+    if isinstance(d, dt.datetime):
+        d = d.date()
+    locale = getattr(t, "locale", "en")
+    return str(format_skeleton("yMMM", d, locale=locale))
