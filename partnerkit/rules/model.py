@@ -172,7 +172,7 @@ class Rulebook:
             raise ValueError(f"deal type {credit!r} is not one of: {', '.join(CREDITS)}")
         if market not in MARKETS:
             raise ValueError(f"market {market!r} is not one of: {', '.join(MARKETS)}")
-        deciding = self.rate_date(credit, on, first_sold)
+        deciding = self._clamp(self.rate_date(credit, on, first_sold))
         found = _pick((r for r in self.rates if r.credit == credit and r.market == market), deciding)
         if found is None:
             raise RulesError([f"rates: no {credit}/{market} rate in force on {deciding.isoformat()}"])
@@ -188,17 +188,25 @@ class Rulebook:
             return first_sold
         return on
 
+    @property
+    def program_start(self) -> dt.date:
+        """The first date any rate is in force; earlier dates (older history) resolve to it."""
+        return min((r.effective_from for r in self.rates), default=dt.date.min)
+
+    def _clamp(self, on: dt.date) -> dt.date:
+        return max(on, self.program_start)
+
     # -- currencies ------------------------------------------------------------------------------
     def currencies(self, on: dt.date) -> list[str]:
         return sorted({c.currency for c in self.currencies_ if c.in_force(on)})
 
     def currency_rule(self, currency: str, on: dt.date) -> CurrencyRule:
         code = currency.strip().upper()
-        found = _pick((c for c in self.currencies_ if c.currency == code), on)
+        found = _pick((c for c in self.currencies_ if c.currency == code), self._clamp(on))
         if found is None:
             raise UnknownCurrencyError(
                 f"currency {currency!r} has no program amount on {on.isoformat()}; supported: "
-                f"{', '.join(self.currencies(on))} (add a row to your rules file for another)"
+                f"{', '.join(self.currencies(self._clamp(on)))} (add a row to your rules file for another)"
             )
         return found
 
@@ -208,7 +216,8 @@ class Rulebook:
 
     def growth_rule(self, country: str, on: dt.date) -> GrowthMarketRule | None:
         code = country.strip().upper()
-        return _pick((g for g in self.growth_markets if g.country == code and g.growth), on)
+        return _pick((g for g in self.growth_markets if g.country == code and g.growth),
+                     self._clamp(on))
 
     def is_growth_market(self, country: str, on: dt.date) -> bool:
         return self.growth_rule(country, on) is not None
