@@ -62,6 +62,30 @@ def _np_add_months(days: np.ndarray, months: np.ndarray) -> np.ndarray:
     return target.astype("datetime64[D]") + np.minimum(day_of_month, month_len - 1)
 
 
+class _DayTable:
+    """Per-row values that depend only on the day: computed per distinct day of the span, looked
+    up per row. Falls back to per-row arrays when the span is huge (e.g. a year-9999 typo)."""
+
+    MAX_SPAN = 200_000  # days (~550 years)
+
+    def __init__(self, dates: np.ndarray) -> None:
+        self.rows = dates
+        if dates.size:
+            lo, hi = dates.min(), dates.max()
+            span = int((hi - lo).astype(np.int64)) + 1
+        else:
+            lo, span = np.datetime64("1970-01-01", "D"), 0
+        self.by_day = 0 < span <= self.MAX_SPAN and dates.size > span
+        if self.by_day:
+            self.days = lo + np.arange(span).astype("timedelta64[D]")
+            self.index = (dates - lo).astype(np.int64)
+        else:
+            self.days = dates
+
+    def lookup(self, per_day: np.ndarray) -> np.ndarray:
+        return per_day[self.index] if self.by_day else per_day
+
+
 @dataclass(frozen=True)
 class Combo:
     """One rule combination: everything that decides the points of one unit of MRR."""
@@ -95,14 +119,19 @@ class Valuation:
         self.is_sold = (f["kind"].to_numpy() == "sold")
         self.dates = f["date"].to_numpy().astype("datetime64[D]")
         self.units = f["amount_units"].to_numpy().astype(np.int64)
-        self.client_codes, self.client_ids = pd.factorize(f["client_id"], sort=False)
+        # Factorise plain object arrays: ~2x faster than the pandas "str" Series (same codes).
+        self.client_codes, self.client_ids = pd.factorize(f["client_id"].to_numpy(dtype=object),
+                                                          sort=False)
         self.client_ids = np.asarray(self.client_ids, dtype=object)
         deal = f["deal_type"].to_numpy()
         credit_code = np.where(self.is_sold, np.where(deal == "sourced", 0, 1), 2)
-        cur_codes, cur_uniques = pd.factorize(f["currency"])
-        cty_codes, cty_uniques = pd.factorize(f["country"])
+        cur_codes, cur_uniques = pd.factorize(f["currency"].to_numpy(dtype=object))
+        cty_codes, cty_uniques = pd.factorize(f["country"].to_numpy(dtype=object))
         bounds = np.array(rules.boundaries(), dtype="datetime64[D]")
-        epoch = np.searchsorted(bounds, self.dates, side="right")
+        # Everything that depends on the date alone is computed once per calendar day in the
+        # ledger's span and looked up per row (a few thousand days instead of millions of rows).
+        day_lut = _DayTable(self.dates)
+        epoch = day_lut.lookup(np.searchsorted(bounds, day_lut.days, side="right"))
         first = f["first_sold"].to_numpy().astype("datetime64[D]")
         has_first = ~np.isnat(first) & (credit_code == 0)
         first_epoch = np.where(has_first, np.searchsorted(bounds, np.where(has_first, first, self.dates), side="right"), -1)
@@ -144,10 +173,14 @@ class Valuation:
             lut = np.zeros(ne + 1, dtype=np.int64)
             for e, life in life_by_epoch.items():
                 lut[e] = life
-            lifetimes = lut[epoch]
-        self.expires = np.where(self.is_sold, _np_add_months(self.dates, lifetimes),
-                                np.datetime64("NaT", "D"))
-        self.month_index = (self.dates.astype("datetime64[M]").astype(np.int64) + 1970 * 12)
+            day_epoch = np.searchsorted(bounds, day_lut.days, side="right")
+            day_expiry = _np_add_months(day_lut.days, lut[day_epoch])
+            expires = day_lut.lookup(day_expiry)
+        else:
+            expires = _np_add_months(self.dates, lifetimes)
+        self.expires = np.where(self.is_sold, expires, np.datetime64("NaT", "D"))
+        self.month_index = day_lut.lookup(day_lut.days.astype("datetime64[M]").astype(np.int64)
+                                          + 1970 * 12)
 
     @cached_property
     def client_info(self) -> dict[str, np.ndarray]:
