@@ -11,6 +11,7 @@ import json
 import os
 import re
 import tempfile
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,16 @@ def collect(root: Path) -> list[dict[str, Any]]:
             data["_slug"] = f.stem
             rows.append(data)
     return rows
+
+
+def _points(value: Any) -> str:
+    """An exact Decimal string from the JSON, shown with one decimal ('1,016.1')."""
+    if value in (None, ""):
+        return ""
+    try:
+        return f"{Decimal(str(value)).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):,}"
+    except (InvalidOperation, ValueError):
+        return str(value)
 
 
 def _link(month: str, name: str, label: str, root: Path) -> str:
@@ -88,9 +99,9 @@ def render(root: Path) -> str:
                 ("json", "JSON"),
             )
         ]
-        gap = r.get("gap_to_next")
+        gap = _points(r.get("gap_to_next"))
         nxt = r.get("next_tier")
-        gap_text = f"{gap} to {nxt}" if nxt and gap is not None else "—"
+        gap_text = f"{gap} to {nxt}" if nxt and gap else "—"
 
         def cell(value: Any) -> str:
             return html.escape("—" if value in (None, "") else str(value))
@@ -101,7 +112,7 @@ def render(root: Path) -> str:
             f" <span class='muted'>{cell(r.get('partner_id'))}</span></td>"
             f"<td>{cell(r.get('credited_tier') or 'untiered')}</td>"
             f"<td>{cell(r.get('performance_tier') or 'untiered')}</td>"
-            f"<td class='num'>{cell(r.get('total_points'))}</td>"
+            f"<td class='num'>{cell(_points(r.get('total_points')))}</td>"
             f"<td>{cell(gap_text)}</td>"
             f"<td>{cell(r.get('data_as_of'))}</td>"
             f"<td>{' · '.join(link for link in links if link)}</td>"
