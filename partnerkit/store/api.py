@@ -89,6 +89,13 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
+    def __del__(self) -> None:
+        # A store dropped without close() must not leave pooled connections behind (ResourceWarning).
+        try:
+            self.engine.dispose()
+        except Exception:  # noqa: BLE001 - interpreter shutdown or a half-built store
+            pass
+
     def __enter__(self) -> Store:
         return self
 
