@@ -86,6 +86,15 @@ def _core() -> Any:
     return points
 
 
+def estimated_currencies(rules: Any, on: dt.date) -> set[str]:
+    """Currencies whose amount in force on `on` is an estimate (one pass over the rows)."""
+    return {
+        c.currency
+        for c in rules.currencies_
+        if c.in_force(on) and c.provenance in ("estimate", "derived")
+    }
+
+
 def _figure(css: str, label: str, value: str | None, exact: object = None) -> str:
     empty = value is None
     shown = "—" if empty else value
@@ -278,7 +287,7 @@ class PointsTab(_Tab):
             self.country.relabel(self.t, growth)
             self._growth_key = key
         supported = rules.currencies(on)
-        estimated = {c for c in supported if rules.currency_rule(c, on).ref.is_estimate}
+        estimated = estimated_currencies(rules, on)
         keep = self.currency.widget.value
         if keep is None:
             keep = self._default_currency(supported, on)

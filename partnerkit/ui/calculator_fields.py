@@ -7,6 +7,7 @@ Parsing only; no points arithmetic here (the core does that).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from decimal import Decimal
@@ -123,6 +124,30 @@ def _fold(text: str) -> str:
     return "".join(ch for ch in norm if not unicodedata.combining(ch))
 
 
+@functools.lru_cache(maxsize=32)
+def _country_labels(
+    code: str, marker: str, growth: frozenset[str]
+) -> tuple[dict[str, str], tuple[str, ...]]:
+    """{ISO code: "Name (CC) · growth market"} in a language, and the labels sorted by name."""
+    t = translator(code, "calculator")
+    labels = {}
+    for cc in ISO_3166_ALPHA2:
+        label = f"{t.country(cc)} ({cc})"
+        labels[cc] = f"{label} · {marker}" if cc in growth else label
+    return labels, tuple(sorted(labels.values(), key=_fold))
+
+
+@functools.cache
+def _names_in_every_language() -> dict[str, str]:
+    """Folded country names in every UI language -> ISO code ("Brazil" and "Brasil" -> BR)."""
+    names: dict[str, str] = {}
+    for code in LANGUAGES:
+        t = translator(code, "calculator")
+        for cc in sorted(ISO_3166_ALPHA2):
+            names.setdefault(_fold(t.country(cc)), cc)
+    return names
+
+
 class CountryField(Field):
     """A searchable country list (Combobox: type to filter, pick a suggestion). Growth markets
     are marked in the list; names come from Babel's territory names in the user's language.
@@ -147,25 +172,12 @@ class CountryField(Field):
     def relabel(self, t: Translator, growth: frozenset[str]) -> None:
         """Rebuild the list for a language and a growth-market set, keeping the chosen country."""
         current = self.code() if self._labels else self._initial
-        marker = t("growth market")
-        labels: dict[str, str] = {}
-        for code in ISO_3166_ALPHA2:
-            name = t.country(code)
-            label = f"{name} ({code})"
-            if code in growth:
-                label += f" · {marker}"
-            labels[code] = label
-        self._labels = labels
-        self._by_label = {_fold(v): k for k, v in labels.items()}
-        self._by_name = {_fold(t.country(c)): c for c in ISO_3166_ALPHA2}
-        # Names in the other languages too, so "Brazil" and "Brasil" work in every language.
-        for code in LANGUAGES:
-            other = translator(code, t.domain)
-            for c in ISO_3166_ALPHA2:
-                self._by_name.setdefault(_fold(other.country(c)), c)
-        self.widget.options = sorted(labels.values(), key=_fold)
+        self._labels, options = _country_labels(t.code, t("growth market"), growth)
+        self._by_label = {_fold(v): k for k, v in self._labels.items()}
+        self._by_name = _names_in_every_language()
+        self.widget.options = options
         if current:
-            self.widget.value = labels[current]
+            self.widget.value = self._labels[current]
 
     def label_of(self, code: str) -> str:
         return self._labels.get(code, code)
@@ -221,6 +233,18 @@ def default_currency(country: str, on: dt.date, supported: list[str]) -> tuple[s
     return None, (in_use[0] if in_use else "")
 
 
+@functools.lru_cache(maxsize=32)
+def _currency_options(
+    code: str, marker: str, supported: tuple[str, ...], estimated: frozenset[str]
+) -> tuple[tuple[str, str], ...]:
+    t = translator(code, "calculator")
+    options = []
+    for ccy in supported:
+        label = f"{ccy} — {t.currency_name(ccy)}"
+        options.append((f"{label} ({marker})" if ccy in estimated else label, ccy))
+    return tuple(options)
+
+
 class CurrencyField(Field):
     """The client's currency: limited to the currencies the rules support on the date."""
 
@@ -237,13 +261,8 @@ class CurrencyField(Field):
     ) -> None:
         self.supported = list(supported)
         self.estimated = set(estimated)
-        options = []
-        for ccy in supported:
-            label = f"{ccy} — {t.currency_name(ccy)}"
-            if ccy in estimated:
-                label += " ({})".format(t("estimate"))
-            options.append((label, ccy))
-        set_options_keeping(self.widget, options, keep)
+        options = _currency_options(t.code, t("estimate"), tuple(supported), frozenset(estimated))
+        set_options_keeping(self.widget, list(options), keep)
 
     def read(self, t: Translator, country_currency: str = "") -> str | None:
         value = self.widget.value
