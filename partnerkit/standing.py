@@ -62,6 +62,33 @@ def _np_add_months(days: np.ndarray, months: np.ndarray) -> np.ndarray:
     return target.astype("datetime64[D]") + np.minimum(day_of_month, month_len - 1)
 
 
+_SPLIT_BITS = 26
+
+
+def _exact_group_sums(groups: np.ndarray, units: np.ndarray, size: int) -> np.ndarray:
+    """Exact integer sums of `units` per group (object array of int), with float bincounts.
+
+    A float64 bincount is exact while every partial sum stays below 2**53. Bigger books (10M rows
+    of large local amounts) split each amount into high and low 26-bit halves, sum both exactly
+    and recombine as Python ints; only absurd amounts fall back to a pandas groupby.
+    """
+    n = units.size
+    peak = int(np.abs(units).max())
+    if peak * n < _SAFE_FLOAT_INT:
+        sums = np.rint(np.bincount(groups, weights=units, minlength=size))
+        return sums.astype(np.int64).astype(object)
+    if n * ((peak >> _SPLIT_BITS) + 1) < _SAFE_FLOAT_INT and n < 2 ** (53 - _SPLIT_BITS):
+        lo = units & ((1 << _SPLIT_BITS) - 1)
+        hi = units >> _SPLIT_BITS
+        lo_s = np.rint(np.bincount(groups, weights=lo, minlength=size)).astype(np.int64)
+        hi_s = np.rint(np.bincount(groups, weights=hi, minlength=size)).astype(np.int64)
+        return hi_s.astype(object) * (1 << _SPLIT_BITS) + lo_s.astype(object)
+    s = pd.Series(units.astype(object)).groupby(groups).sum()
+    out = np.zeros(size, dtype=object)
+    out[s.index.to_numpy()] = [int(v) for v in s.to_numpy()]
+    return out
+
+
 class _DayTable:
     """Per-row values that depend only on the day: computed per distinct day of the span, looked
     up per row. Falls back to per-row arrays when the span is huge (e.g. a year-9999 typo)."""
@@ -211,13 +238,7 @@ class Valuation:
         g = group[mask]
         if units.size == 0:
             return np.zeros(size, dtype=object)
-        if int(np.abs(units).sum()) < _SAFE_FLOAT_INT:
-            sums = np.bincount(g, weights=units, minlength=size)
-            return np.rint(sums).astype(np.int64).astype(object)
-        s = pd.Series(units).groupby(g).sum()
-        out = np.zeros(size, dtype=object)
-        out[s.index.to_numpy()] = [int(v) for v in s.to_numpy()]
-        return out
+        return _exact_group_sums(g, units, size)
 
     def points_by_combo(self, mask: np.ndarray) -> dict[str, Decimal]:
         """Points per credit type over the rows in `mask`."""
@@ -233,15 +254,13 @@ class Valuation:
         nc = len(self.combos)
         key = self.client_codes.astype(np.int64) * nc + self.combo_codes
         m = mask
-        present, inverse = np.unique(key[m], return_inverse=True)
+        # Hash-factorise, then sort the (few) distinct keys: same as np.unique, without sorting
+        # every row.
+        inverse, present = pd.factorize(key[m], sort=True)
         out: dict[str, dict[str, Decimal]] = {"sourced": {}, "assisted": {}, "managed": {}}
         if present.size == 0:
             return out
-        units = self.units[m]
-        if int(np.abs(units).sum()) < _SAFE_FLOAT_INT:
-            sums = np.rint(np.bincount(inverse, weights=units)).astype(np.int64)
-        else:
-            sums = pd.Series(units).groupby(inverse).sum().to_numpy()
+        sums = _exact_group_sums(inverse, self.units[m], present.size)
         for k, u in zip(present.tolist(), sums.tolist(), strict=True):
             client = self.client_ids[k // nc]
             combo = self.combos[k % nc]
