@@ -1,4 +1,4 @@
-"""Small builders for core tests: one sold event, one managed snapshot, a ledger, rules with an edit.
+"""Small builders for core tests: a sold event, a managed snapshot, a ledger, rules with an edit.
 
 Every builder has sensible defaults (a US$1,000 sourced deal to a US client in March 2024) and takes
 keyword overrides, so a test states only what matters to it.

@@ -117,8 +117,9 @@ def test_growth_market_sourced_rate_goes_from_6_to_10_on_2024_02_27() -> None:
 
 
 @pytest.mark.parametrize(("currency", "before", "after"), [
-    ("EUR", "75", "88"), ("GBP", "62.50", "74.00"), ("AUD", "105", "154"), ("JPY", "12000", "14400"),
-    ("SGD", "140", "129"), ("ZAR", "1545", "1768"), ("COP", "300300", "408000"),
+    ("EUR", "75", "88"), ("GBP", "62.50", "74.00"), ("AUD", "105", "154"),
+    ("JPY", "12000", "14400"), ("SGD", "140", "129"), ("ZAR", "1545", "1768"),
+    ("COP", "300300", "408000"),
 ])
 def test_the_currency_table_changes_between_2025_07_14_and_2025_07_15(
         currency: str, before: str, after: str) -> None:
@@ -208,7 +209,7 @@ def test_currency_to_points_and_back_is_the_identity_to_the_cent() -> None:
     assert abs(back.managed_value - Decimal("987")) < Decimal("0.01")
 
 
-# --- explanations ----------------------------------------------------------------------------------
+# --- explanations ---------------------------------------------------------------------------------
 
 def test_the_explanation_names_the_currency_amount_market_rate_and_split() -> None:
     e = estimate_points("750", "EUR", "PT", "sourced", D(2024, 3, 15), RULES, manage=True,

@@ -187,7 +187,7 @@ def test_client_events_list_every_row_with_points_and_status() -> None:
     assert list(ev.index) == ["later", "sep", "aug", "live", "old"]  # newest first
 
 
-# --- expiring soon (F2.4) ---------------------------------------------------------------------------
+# --- expiring soon (F2.4) -------------------------------------------------------------------------
 
 def test_points_expiring_within_30_60_and_90_days_are_cumulative() -> None:
     as_of = D(2025, 1, 1)
@@ -207,7 +207,7 @@ def test_a_point_expiring_exactly_30_days_ahead_is_in_the_30_day_window() -> Non
     assert (s.expiring[30], s.expiring[60]) == (0, 30)
 
 
-# --- history and projection (F2.7) -----------------------------------------------------------------
+# --- history and projection (F2.7) ----------------------------------------------------------------
 
 def test_history_lists_past_month_ends_today_and_a_3_month_projection() -> None:
     h = history(a_ledger(a_sold_event(close_date=D(2024, 1, 10))), D(2024, 10, 15), RULES, months=3)
@@ -265,7 +265,7 @@ def test_history_agrees_with_the_standing_at_every_past_month_end() -> None:
             s.sourced_points, s.assisted_points, s.managed_points), row.month_end
 
 
-# --- new and lost points (tier point changes) --------------------------------------------------------
+# --- new and lost points (tier point changes) -----------------------------------------------------
 
 def test_point_changes_show_new_and_lost_points_per_client() -> None:
     ledger = a_ledger(a_sold_event(client_id="won", client_name="Won", close_date=D(2024, 10, 3)),
@@ -297,7 +297,7 @@ def test_point_changes_refuse_an_end_before_the_start() -> None:
         point_changes(a_ledger(), D(2024, 10, 1), D(2024, 9, 1), RULES)
 
 
-# --- explanations ----------------------------------------------------------------------------------
+# --- explanations ---------------------------------------------------------------------------------
 
 def test_the_standing_explanation_names_the_figures_the_rules_and_their_provenance() -> None:
     s = standing(a_sold_event(country="BR", currency="EUR", amount="750"),
