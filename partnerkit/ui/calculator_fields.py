@@ -21,8 +21,8 @@ from partnerkit.money import MoneyError, parse_amount
 from partnerkit.ui.i18n import LANGUAGES, Translator, translator
 from partnerkit.ui.widgets_common import MessageArea
 
-DESCRIPTION_STYLE = {"description_width": "16em"}
-FIELD_LAYOUT = {"width": "34em"}
+DESCRIPTION_STYLE = {"description_width": "22em"}
+FIELD_LAYOUT = {"width": "42em"}
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 
 

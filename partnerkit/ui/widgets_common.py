@@ -68,7 +68,7 @@ class MessageArea:
         self.level = level
         style = _LEVEL_STYLE.get(level, "")
         self.widget.value = (
-            f'<div class="{esc(self.css_class)} {esc(self.css_class)}-{esc(level)}" '
+            f'<div class="pk-msg-text {esc(self.css_class)}-{esc(level)}" '
             f'role="{"alert" if level == "error" else "status"}" style="{style}">'
             f"{esc(self.text)}</div>"
         )
