@@ -67,9 +67,7 @@ class ClientPanel:
                 ),
                 self.tabs,
             ],
-            layout=W.Layout(
-                width="520px", max_width="95vw", padding="8px 12px", display="none"
-            ),
+            layout=W.Layout(width="520px", max_width="95vw", padding="8px 12px", display="none"),
         )
         self.widget.add_class("pk-client-panel")
         self.relabel()
@@ -105,8 +103,12 @@ class ClientPanel:
         details = self.state.store.client_details(self.state.partner_id, self.client_id)
         if hasattr(details, "company"):
             company, subs, renewals, usage, engagement = (
-                details.company, details.subscriptions, details.renewals, details.usage,
-                details.engagement)
+                details.company,
+                details.subscriptions,
+                details.renewals,
+                details.usage,
+                details.engagement,
+            )
         else:  # a plain 5-tuple (the storage contract's first shape)
             company, subs, renewals, usage, engagement = details
         self.title.value = (

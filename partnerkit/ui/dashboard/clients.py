@@ -38,6 +38,7 @@ SORT_KEYS: dict[str, tuple[str, bool]] = {
     "Relationship": ("relationship", False),
     "Market": ("market", False),
 }
+NUMERIC_SORT = {"mrr_partner_currency", "engagement_score", "tools_used"}
 RELATIONSHIPS = ("sold", "managed", "both")
 MARKETS = ("growth", "standard")
 ACTIONS = ("details", "crm", "account", "end")
@@ -54,6 +55,14 @@ def _text(v: Any) -> str:
     except (TypeError, ValueError):
         pass
     return str(v)
+
+
+def _numeric_key(s: pd.Series) -> pd.Series:
+    return s.map(lambda v: math.nan if v is None or pd.isna(v) else float(v)).astype(float)
+
+
+def _text_key(s: pd.Series) -> pd.Series:
+    return s.fillna("").astype(str).str.casefold()
 
 
 class ClientsPage(Page):
@@ -361,15 +370,13 @@ class ClientsPage(Page):
             df = df[df["market"] == self.market]
         col, _ = SORT_KEYS[self.sort_key]
         if col in df:
-            key = None
-            if df[col].dtype == object or str(df[col].dtype).startswith(("str", "string")):
-                key = lambda s: s.astype(str).str.casefold()  # noqa: E731
-            else:
-                key = lambda s: pd.to_numeric(
-                    s.map(lambda v: float(v) if v is not None else math.nan)
-                )
+            numeric = col in NUMERIC_SORT
             df = df.sort_values(
-                col, ascending=not self.descending, key=key, kind="stable", na_position="last"
+                col,
+                ascending=not self.descending,
+                key=_numeric_key if numeric else _text_key,
+                kind="stable",
+                na_position="last",
             )
         return df
 
@@ -554,6 +561,13 @@ class ClientsPage(Page):
         )
         self.undo_box.layout.display = ""
         self.state.clients_changed()  # re-renders this page
+        if cid in set(self.state.client_table()["client_id"].astype(str)):
+            # Services end today; a book shown as of an earlier day still has the client.
+            self.state.messages.info(
+                t("Services end today; the book as of {date} still shows {client}.").format(
+                    date=t.date(self.state.as_of), client=name
+                )
+            )
 
     def _cancel_end(self, _b: Any = None) -> None:
         self._pending_end = None

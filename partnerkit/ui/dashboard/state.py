@@ -185,15 +185,20 @@ class DashboardState:
         """After End services / Undo: the client list and later managed points may change."""
         pid = self.partner_id
         for key in list(self._cache):
-            if key[1] == pid and key[0] in (
-                "clients",
-                "ledger",
-                "standing",
-                "perf",
-                "credited",
-                "history",
-                "renewals",
-                "usage",
+            if (
+                len(key) > 1
+                and key[1] == pid
+                and key[0]
+                in (
+                    "clients",
+                    "ledger",
+                    "standing",
+                    "perf",
+                    "credited",
+                    "history",
+                    "renewals",
+                    "usage",
+                )
             ):
                 del self._cache[key]
         self._emit("clients")
