@@ -85,7 +85,7 @@ DEMO_PARTNERS: tuple[PartnerSpec, ...] = (
     PartnerSpec(
         "br-paulista", "Agência Paulista de Crescimento Ltda.", "BR", "BRL", 72,
         {"BR": 70, "PT": 6, "MX": 8, "CO": 6, "US": 4, "JP": 6},
-        dt.date(2021, 6, 14), "Diamond", 16,
+        dt.date(2021, 6, 14), "Diamond", 2,
         ("João Guimarães", "joao.guimaraes@hubspot.example",
          "Seu PDM no Brasil: planejamento de pipeline, indicações de clientes e acesso a "
          "treinamentos para a equipe."),
@@ -94,7 +94,7 @@ DEMO_PARTNERS: tuple[PartnerSpec, ...] = (
     PartnerSpec(
         "us-northwind", "Northwind Inbound, Inc.", "US", "USD", 64,
         {"US": 60, "CA": 8, "GB": 7, "IN": 6, "JP": 5, "SG": 5, "AE": 5, "GR": 4},
-        dt.date(2022, 9, 1), "Platinum", 22,
+        dt.date(2022, 9, 1), "Platinum", 5,
         ("Megan O'Connor", "megan.oconnor@hubspot.example",
          "Your Partner Development Manager: monthly pipeline calls, certification reminders and "
          "escalations to HubSpot support."),
@@ -172,6 +172,8 @@ class _Book:
         self.lifetime = int(rules.policy_value("sold_point_lifetime_months", today))
         self.clients = [self._client(n) for n in range(1, spec.clients + 1)]
         self._pick_ended_client()
+        if spec.profile == "expiring-points":
+            self._add_deals_expiring_soon()
         self.sold_scale = {(d, g): Decimal(1) for d in ("sourced", "assisted")
                            for g in ("expiring", "other")}
         self.mrr_scale = Decimal(1)
@@ -198,17 +200,16 @@ class _Book:
                 products.append(p)
         lines: list[_Line] = []
         sold = relationship in ("sold", "both")
-        cursor = self.window_start + dt.timedelta(days=rnd.randint(0, 700))
+        span = (self.today - self.window_start).days - 20
+        cursor = self.window_start + dt.timedelta(days=rnd.randint(0, span))
         for i, product in enumerate(products):
             edition = rnd.choices(("Starter", "Professional", "Enterprise"), weights=(3, 6, 2))[0]
             lo, hi = EDITION_USD[edition]
             amount = self._usd(currency, rnd.uniform(lo, hi))
             if sold and (i > 0 or rnd.random() > 0.22):
                 # new business (first line) or a cross-sell, inside the three-year window
-                first = cursor if i == 0 else min(
-                    cursor + dt.timedelta(days=rnd.randint(30, 400)),
-                    self.today - dt.timedelta(days=10),
-                )
+                first = cursor if i == 0 else cursor + dt.timedelta(
+                    days=rnd.randint(0, max(0, (self.today - cursor).days - 5)))
                 deal = rnd.choices(("sourced", "assisted"), weights=(65, 35))[0]
                 incs = [(first, amount, deal, None)]
             else:
@@ -240,6 +241,18 @@ class _Book:
             record_id=str(rnd.randint(10_000_000_000, 29_999_999_999)),
             adoption=rnd.uniform(0.15, 0.9),
         )
+
+    def _add_deals_expiring_soon(self) -> None:
+        """A few sourced deals closed just under a sold-point lifetime ago (they expire soon)."""
+        sold = [c for c in self.clients if c.relationship != "managed"]
+        for c in self.rnd.sample(sold, min(5, len(sold))):
+            day = _add_months(self.today, -self.lifetime) + dt.timedelta(
+                days=self.rnd.randint(5, 55))
+            line = c.lines[0]
+            if line.start >= day:
+                continue
+            amount = line.increments[0][1] * Decimal("0.5")
+            line.increments.append((day, _money(amount), "sourced", line.start))
 
     def _taken_names(self) -> set[str]:
         if not hasattr(self, "_names"):
