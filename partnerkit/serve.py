@@ -270,18 +270,18 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "page runs a Python kernel (~100 MB); kernels idle for --cull-idle-timeout seconds "
             "are shut down. Details: docs/serving.md."
         ),
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     p.add_argument(
         "--port",
         type=int,
         default=DEFAULT_PORT,
-        help="TCP port to listen on (0 = any free port)",
+        help="TCP port to listen on; 0 picks a free one (default: %(default)s)",
     )
     p.add_argument(
         "--ip",
         default=DEFAULT_IP,
-        help="address to listen on; anything but loopback (127.0.0.1, ::1) requires a token",
+        help="address to listen on (default: %(default)s); anything but loopback "
+        "(127.0.0.1, ::1) requires a token",
     )
     p.add_argument(
         "--token",
@@ -318,21 +318,22 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--pool-size",
         type=int,
         default=DEFAULT_POOL_SIZE,
-        help="preheated kernels per notebook (with --preheat)",
+        help="preheated kernels per notebook, with --preheat (default: %(default)s)",
     )
     p.add_argument(
         "--cull-idle-timeout",
         type=int,
         default=DEFAULT_CULL_IDLE_TIMEOUT,
         metavar="SECONDS",
-        help="shut down a page's kernel after this long without activity (0 = never)",
+        help="shut down the kernel of a closed page after this long without activity; "
+        "0 = never (default: %(default)s)",
     )
     p.add_argument(
         "--cull-interval",
         type=int,
         default=DEFAULT_CULL_INTERVAL,
         metavar="SECONDS",
-        help="how often to look for idle kernels",
+        help="how often to look for idle kernels (default: %(default)s)",
     )
     p.add_argument(
         "--dry-run",
