@@ -450,6 +450,8 @@ def validate(
     where = _header_map(fmt, header, source)
     heading = {col.key: header[where[col.key]].strip() if col.key in where else col.headings[0]
                for col in fmt.cols}
+    if fmt.kind == "clients" and "client_id" not in where:
+        heading["client_id"] = heading["crm_record_id"]  # the id comes from the Record ID
     problems: list[ImportProblem] = []
     out: list[dict[str, Any]] = []
     seen: dict[tuple[Any, ...], int] = {}
@@ -474,7 +476,7 @@ def validate(
                 problems.append(ImportProblem(line, heading[col.key], str(e)))
         if fmt.kind == "clients":
             rec["client_id"] = rec.get("client_id") or rec.get("crm_record_id") or ""
-            if not rec["client_id"]:
+            if not rec["client_id"] and len(problems) == before:
                 problems.append(ImportProblem(line, "Client ID",
                                               "give a Client ID or a Record ID"))
             if not rec.get("deal_type"):
