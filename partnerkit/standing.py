@@ -65,6 +65,25 @@ def _np_add_months(days: np.ndarray, months: np.ndarray) -> np.ndarray:
 _SPLIT_BITS = 26
 
 
+def _factorize(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, uniques as an object array) in order of first appearance.
+
+    A categorical column factorises on its integer codes (fast); a text column is factorised as
+    a plain object array (~2x faster than the pandas "str" Series; the same codes).
+    """
+    values = column if isinstance(column.dtype, pd.CategoricalDtype) else column.to_numpy(
+        dtype=object)
+    codes, uniques = pd.factorize(values, sort=False)
+    return codes, np.asarray(uniques, dtype=object)
+
+
+def _equals(column: pd.Series, value: str) -> np.ndarray:
+    """Row mask column == value; on a categorical column it compares integer codes."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return (column == value).to_numpy(dtype=bool)
+    return column.to_numpy(dtype=object) == value
+
+
 def _exact_group_sums(groups: np.ndarray, units: np.ndarray, size: int) -> np.ndarray:
     """Exact integer sums of `units` per group (object array of int), with float bincounts.
 
@@ -126,7 +145,7 @@ class Combo:
     partners: int  # managing partners sharing the credit (1 + others)
     refs: tuple[RuleRef, ...]
 
-    @property
+    @cached_property
     def denominator(self) -> Decimal:
         return self.local_per_100 * self.partners * AMOUNT_SCALE
 
@@ -143,17 +162,14 @@ class Valuation:
         f = ledger.frame
         n = len(f)
         self.n = n
-        self.is_sold = (f["kind"].to_numpy() == "sold")
+        self.is_sold = _equals(f["kind"], "sold")
         self.dates = f["date"].to_numpy().astype("datetime64[D]")
         self.units = f["amount_units"].to_numpy().astype(np.int64)
-        # Factorise plain object arrays: ~2x faster than the pandas "str" Series (same codes).
-        self.client_codes, self.client_ids = pd.factorize(f["client_id"].to_numpy(dtype=object),
-                                                          sort=False)
-        self.client_ids = np.asarray(self.client_ids, dtype=object)
-        deal = f["deal_type"].to_numpy()
-        credit_code = np.where(self.is_sold, np.where(deal == "sourced", 0, 1), 2)
-        cur_codes, cur_uniques = pd.factorize(f["currency"].to_numpy(dtype=object))
-        cty_codes, cty_uniques = pd.factorize(f["country"].to_numpy(dtype=object))
+        self.client_codes, self.client_ids = _factorize(f["client_id"])
+        self.is_sourced_deal = _equals(f["deal_type"], "sourced")
+        credit_code = np.where(self.is_sold, np.where(self.is_sourced_deal, 0, 1), 2)
+        cur_codes, cur_uniques = _factorize(f["currency"])
+        cty_codes, cty_uniques = _factorize(f["country"])
         bounds = np.array(rules.boundaries(), dtype="datetime64[D]")
         # Everything that depends on the date alone is computed once per calendar day in the
         # ledger's span and looked up per row (a few thousand days instead of millions of rows).
@@ -208,6 +224,8 @@ class Valuation:
         self.expires = np.where(self.is_sold, expires, np.datetime64("NaT", "D"))
         self.month_index = day_lut.lookup(day_lut.days.astype("datetime64[M]").astype(np.int64)
                                           + 1970 * 12)
+        self._latest_cache: dict[dt.date, np.datetime64 | None] = {}
+        self._masks_cache: dict[dt.date, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
     @cached_property
     def client_info(self) -> dict[str, np.ndarray]:
@@ -216,19 +234,19 @@ class Valuation:
         nclients = len(self.client_ids)
         last = np.zeros(nclients, dtype=np.int64)
         last[self.client_codes] = np.arange(self.n)  # later rows overwrite: the latest row wins
-        names = f["client_name"].to_numpy(dtype=object)
-        named = np.flatnonzero(names != "")
+        named = np.flatnonzero(~_equals(f["client_name"], ""))
         last_named = np.full(nclients, -1, dtype=np.int64)
         last_named[self.client_codes[named]] = named
-        client_name = np.where(last_named >= 0, names[np.maximum(last_named, 0)], "")
-        deal = f["deal_type"].to_numpy(dtype=object)
-        has_sourced = np.bincount(self.client_codes[deal == "sourced"], minlength=nclients) > 0
-        has_assisted = np.bincount(self.client_codes[deal == "assisted"], minlength=nclients) > 0
+        names = f["client_name"].iloc[np.maximum(last_named, 0)].to_numpy(dtype=object)
+        client_name = np.where(last_named >= 0, names, "")
+        is_assisted = _equals(f["deal_type"], "assisted")
+        has_sourced = np.bincount(self.client_codes[self.is_sourced_deal], minlength=nclients) > 0
+        has_assisted = np.bincount(self.client_codes[is_assisted], minlength=nclients) > 0
         deal_type = np.where(has_sourced, "sourced", np.where(has_assisted, "assisted", "managed-only"))
         return {
             "client_id": self.client_ids,
             "client_name": client_name,
-            "country": f["country"].to_numpy(dtype=object)[last],
+            "country": f["country"].iloc[last].to_numpy(dtype=object),
             "deal_type": deal_type,
         }
 
@@ -261,21 +279,39 @@ class Valuation:
         if present.size == 0:
             return out
         sums = _exact_group_sums(inverse, self.units[m], present.size)
+        # Combo.points inlined (same Decimal operations, in the same order): this loop runs once
+        # per (client, rule combination) pair, hundreds of thousands of times on a big book.
+        rates = [c.rate for c in self.combos]
+        dens = [c.denominator for c in self.combos]
+        buckets = [out[c.credit] for c in self.combos]
+        ids = self.client_ids
         for k, u in zip(present.tolist(), sums.tolist(), strict=True):
-            client = self.client_ids[k // nc]
-            combo = self.combos[k % nc]
-            bucket = out[combo.credit]
-            bucket[client] = bucket.get(client, ZERO) + combo.points(u)
+            client_code, c = divmod(k, nc)
+            client = ids[client_code]
+            bucket = buckets[c]
+            bucket[client] = bucket.get(client, ZERO) + Decimal(int(u)) * rates[c] / dens[c]
         return out
 
     def latest_managed_month(self, as_of: dt.date) -> np.datetime64 | None:
+        if as_of in self._latest_cache:
+            return self._latest_cache[as_of]
         m = ~self.is_sold & (self.dates <= np.datetime64(as_of, "D"))
-        if not m.any():
-            return None
-        return self.dates[m].max()
+        latest = self.dates[m].max() if m.any() else None
+        self._latest_cache[as_of] = latest
+        return latest
 
     def masks(self, as_of: dt.date) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(active sold, expired sold, counted managed) at as_of."""
+        """(active sold, expired sold, counted managed) at as_of (cached: read-only arrays)."""
+        if as_of not in self._masks_cache:
+            if len(self._masks_cache) >= 8:
+                self._masks_cache.clear()
+            out = self._masks(as_of)
+            for a in out:
+                a.flags.writeable = False
+            self._masks_cache[as_of] = out
+        return self._masks_cache[as_of]
+
+    def _masks(self, as_of: dt.date) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         day = np.datetime64(as_of, "D")
         active = self.is_sold & (self.dates <= day) & (self.expires > day)
         expired = self.is_sold & (self.expires <= day)
