@@ -106,7 +106,7 @@ def _dask(jobs: Sequence[ReportJob], address: str) -> Iterator[ReportResult]:
         # pure=False: re-running a month must really re-run, never reuse a cached result.
         futures = client.map(run_job, list(jobs), pure=False, retries=0)
         owner = dict(zip(futures, jobs, strict=True))
-        for fut in dask_completed(futures):
+        for fut in dask_completed(futures, loop=client.loop):
             job = owner[fut]
             try:
                 yield fut.result()
