@@ -72,14 +72,16 @@ def write_book(folder: Path, events: int, clients: int) -> dict[str, Path]:
         "Client ID": np.repeat(ids, 2),
         "Product line": np.tile(["Marketing Hub", "Sales Hub"], n),
         "Edition": np.tile(["Professional", "Starter"], n),
-        "MRR": np.tile(["800.00", "90.00"], n), "Currency": np.repeat(book["currency"].to_numpy(), 2),
+        "MRR": np.tile(["800.00", "90.00"], n),
+        "Currency": np.repeat(book["currency"].to_numpy(), 2),
         "Contact tier": "2,000 contacts", "Email send tier": "20,000 emails",
         "Start date": "2023-01-01", "Renewal date": np.repeat(renew, 2),
     }).to_csv(folder / "subscriptions.csv", index=False)
     paths["subscriptions"] = folder / "subscriptions.csv"
     pd.DataFrame({
         "Client ID": ids, "Renewal date": renew, "Renewal owner": "Ana Silva",
-        "HubSpot renewal manager": "Rui Costa", "Current subscription": "Marketing Hub Professional",
+        "HubSpot renewal manager": "Rui Costa",
+        "Current subscription": "Marketing Hub Professional",
         "Renewal subscription": "Marketing Hub Professional", "Status": "pending",
     }).to_csv(folder / "renewals.csv", index=False)
     paths["renewals"] = folder / "renewals.csv"
@@ -191,7 +193,8 @@ def bench_backend(label: str, make_url: Any, files: dict[str, Path], runs: int,
                               else "", rate >= TARGET_ROWS_S if label == "SQLite" else None))
         others = ", ".join(f"{k} {counts[k]:,} rows in {fmt(times[k], 's')}"
                            for k in files if k != "ledger")
-        notes.append(f"{label}: imported {others}; ledger {n:,} rows in {fmt(times['ledger'], 's')} "
+        notes.append(f"{label}: imported {others}; ledger {n:,} rows in "
+                     f"{fmt(times['ledger'], 's')} "
                      f"({rate:,.0f} rows/s); bare driver floor {fmt(floor_s, 's')} "
                      f"({n / floor_s:,.0f} rows/s).")
         client = "c000042"

@@ -168,6 +168,8 @@ def fmt(value: float | None, unit: str = "") -> str:
     if value is None or value != value:  # None or NaN
         return "-"
     if unit == "s":
+        if value < 1e-6:
+            return f"{value * 1e9:.0f} ns"
         if value < 1e-3:
             return f"{value * 1e6:.0f} µs"
         if value < 1:
