@@ -9,7 +9,8 @@
    as users do — and prints the dashboard and calculator URLs once the server answers.
 
 Safety: binds 127.0.0.1 by default. Any other address serves the whole network, so it requires a
-token (--token or $PARTNERKIT_TOKEN); without one the command refuses to start. The token reaches
+token (--token or $PARTNERKIT_TOKEN) or a password (--password-hash or $PARTNERKIT_PASSWORD_HASH,
+made with --make-password-hash); without one the command refuses to start. The token reaches
 Voilà through the JUPYTER_TOKEN environment variable, not its command line (which `ps` shows).
 
 Kernels: Voilà starts one Python kernel (~100 MB) per open page and does not always shut it down
@@ -40,6 +41,7 @@ DEFAULT_CULL_IDLE_TIMEOUT = 900  # s: a kernel idle (no activity) this long is s
 DEFAULT_CULL_INTERVAL = 60  # s: how often idle kernels are looked for
 DEFAULT_POOL_SIZE = 1  # preheated kernels kept ready per notebook (only with --preheat)
 TOKEN_ENV = "PARTNERKIT_TOKEN"
+PASSWORD_HASH_ENV = "PARTNERKIT_PASSWORD_HASH"
 APPS: dict[str, str] = {"dashboard": "dashboard.ipynb", "calculator": "calculator.ipynb"}
 START_TIMEOUT = 60.0  # s to wait for Voilà to answer
 
@@ -70,14 +72,16 @@ def is_loopback(ip: str) -> bool:
         return False  # a host name: it may resolve to anything, treat it as public
 
 
-def check_bind_safety(ip: str, token: str | None) -> None:
-    """Refuse to serve beyond this machine without a token."""
-    if not is_loopback(ip) and not (token and token.strip()):
-        raise ServeError(
-            f"--ip {ip} would serve the apps to the whole network without any login; "
-            f"give a token with --token SECRET or ${TOKEN_ENV} (share the printed URL with your "
-            "team), or keep the default --ip 127.0.0.1. See docs/serving.md."
-        )
+def check_bind_safety(ip: str, token: str | None, password_hash: str | None = None) -> None:
+    """Refuse to serve beyond this machine without a token or a password."""
+    if is_loopback(ip) or (token and token.strip()) or (password_hash and password_hash.strip()):
+        return
+    raise ServeError(
+        f"--ip {ip} would serve the apps to the whole network without any login; "
+        f"give a token with --token SECRET or ${TOKEN_ENV} (share the printed URL with your "
+        f"team) or a password with --password-hash or ${PASSWORD_HASH_ENV}, or keep the "
+        "default --ip 127.0.0.1. See docs/serving.md."
+    )
 
 
 def voila_command(
@@ -92,15 +96,16 @@ def voila_command(
     cull_idle_timeout: int = DEFAULT_CULL_IDLE_TIMEOUT,
     cull_interval: int = DEFAULT_CULL_INTERVAL,
     python: str | None = None,
+    password_hash: str | None = None,
 ) -> list[str]:
     """The exact command that serves `notebooks_dir` with Voilà (pure: builds a list, runs nothing).
 
     Environment variables (`extra_env`, and the token as JUPYTER_TOKEN) are passed as a leading
     `env NAME=VALUE ...` so the list alone reproduces the server; run it with
     `subprocess.Popen(cmd, start_new_session=True)`. Raises ServeError for a public --ip without
-    a token.
+    a token or a password hash (from `hash_password`).
     """
-    check_bind_safety(ip, token)
+    check_bind_safety(ip, token, password_hash)
     if not 0 < int(port) < 65536:
         raise ServeError(
             f"--port {port} is not a TCP port; use 1024-65535 (default {DEFAULT_PORT})"
@@ -128,8 +133,24 @@ def voila_command(
     if token:
         env["JUPYTER_TOKEN"] = token
         args.append("--Voila.auto_token=True")  # the identity provider reads JUPYTER_TOKEN
+    if password_hash:
+        if not password_hash.startswith(("argon2:", "sha1:")):
+            raise ServeError(
+                "--password-hash must be a hash from 'partnerkit serve --make-password-hash' "
+                "(it starts with argon2:), never the password itself"
+            )
+        args.append(f"--PasswordIdentityProvider.hashed_password={password_hash}")
     prefix = ["env", *(f"{k}={v}" for k, v in env.items())] if env else []
     return prefix + args
+
+
+def hash_password(password: str) -> str:
+    """A salted argon2 hash of `password` for --password-hash (the password is never stored)."""
+    from jupyter_server.auth.security import passwd
+
+    if len(password) < 8:
+        raise ServeError("the password must have at least 8 characters")
+    return str(passwd(password))  # type: ignore[no-untyped-call]
 
 
 def app_urls(base_url: str, token: str | None = None) -> dict[str, str]:
@@ -266,9 +287,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         ),
         epilog=(
             "Serving a team: --ip 0.0.0.0 --token SECRET (or $PARTNERKIT_TOKEN) and share the "
-            "printed URL; better, keep 127.0.0.1 behind a reverse proxy with HTTPS. Each open "
-            "page runs a Python kernel (~100 MB); kernels idle for --cull-idle-timeout seconds "
-            "are shut down. Details: docs/serving.md."
+            "printed URL, or --password-hash HASH (make one with --make-password-hash); better, "
+            "keep 127.0.0.1 behind a reverse proxy with HTTPS. Each open page runs a Python "
+            "kernel (~100 MB); the kernels of closed pages are shut down after "
+            "--cull-idle-timeout seconds. Details: docs/serving.md."
         ),
     )
     p.add_argument(
@@ -287,7 +309,19 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--token",
         default=None,
         help=f"secret that every visitor must present (default: ${TOKEN_ENV}); required with a "
-        "non-loopback --ip; the printed URLs include it",
+        "non-loopback --ip (or a password); the printed URLs include it",
+    )
+    p.add_argument(
+        "--password-hash",
+        default=None,
+        metavar="HASH",
+        help=f"visitors log in with the password behind HASH (default: ${PASSWORD_HASH_ENV}); "
+        "make HASH with --make-password-hash",
+    )
+    p.add_argument(
+        "--make-password-hash",
+        action="store_true",
+        help="ask for a password, print its hash for --password-hash, and exit",
     )
     p.add_argument(
         "--db",
@@ -363,8 +397,17 @@ def probe_url(ip: str, port: int) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.make_password_hash:
+        import getpass
+
+        password = getpass.getpass("password for partnerkit serve: ")
+        if password != getpass.getpass("again: "):
+            raise ServeError("the two passwords differ; nothing was made")
+        print(hash_password(password))
+        return 0
     token = args.token if args.token is not None else (os.environ.get(TOKEN_ENV) or None)
-    check_bind_safety(args.ip, token)
+    password_hash = args.password_hash or os.environ.get(PASSWORD_HASH_ENV) or None
+    check_bind_safety(args.ip, token, password_hash)
     notebooks = (args.notebooks or default_notebooks_dir()).resolve()
     if not notebooks.is_dir():
         raise ServeError(f"--notebooks {notebooks} is not a folder")
@@ -392,6 +435,7 @@ def run(args: argparse.Namespace) -> int:
         pool_size=args.pool_size,
         cull_idle_timeout=args.cull_idle_timeout,
         cull_interval=args.cull_interval,
+        password_hash=password_hash,
     )
     if args.dry_run:
         print(_redacted(cmd))

@@ -143,3 +143,45 @@ def test_a_served_token_is_required_from_every_visitor(
     with urllib.request.urlopen(page, timeout=30) as r:
         assert "Click me" not in r.read().decode(errors="replace")
     assert _status(page + "?token=tok-123") == 200
+
+
+def test_a_served_password_lets_in_only_who_logs_in_with_it(
+    tmp_path: Path, stop_after: list[Served]
+) -> None:
+    import http.cookiejar
+    import re
+    import urllib.parse
+
+    from partnerkit.serve import hash_password
+
+    served = _start(
+        tmp_path,
+        "--notebooks",
+        str(FIXTURES),
+        "--db",
+        str(tmp_path / "x.db"),
+        "--password-hash",
+        hash_password("pw-for-the-team"),
+    )
+    stop_after.append(served)
+    page = served.base() + "voila/render/one_button.ipynb"
+    assert _status(page) == 302
+
+    def login(password: str) -> str:
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        with opener.open(served.base() + "login", timeout=30) as r:
+            xsrf = re.search(r'name="_xsrf" value="([^"]+)"', r.read().decode()).group(1)  # type: ignore[union-attr]
+        form = urllib.parse.urlencode({"_xsrf": xsrf, "password": password}).encode()
+        login_url = served.base() + "login?next=/voila/render/one_button.ipynb"
+        try:
+            with opener.open(login_url, form, timeout=60) as r:
+                r.read()
+            with opener.open(page, timeout=60) as r:
+                return r.read().decode(errors="replace")
+        except urllib.error.HTTPError as e:
+            e.close()
+            return f"HTTP {e.code}"
+
+    assert login("wrong password") == "HTTP 401"
+    assert "one_button" in login("pw-for-the-team")

@@ -15,6 +15,7 @@ from partnerkit.serve import (
     app_urls,
     check_bind_safety,
     default_notebooks_dir,
+    hash_password,
     is_loopback,
     probe_url,
     voila_command,
@@ -151,3 +152,21 @@ def test_serve_help_explains_the_options() -> None:
     for option in ("--port", "--ip", "--token", "--db", "--preheat", "--cull-idle-timeout"):
         assert option in out
     assert "docs/serving.md" in out
+
+
+def test_a_password_hash_also_allows_serving_the_network_and_reaches_voila() -> None:
+    hashed = hash_password("correct horse")
+    assert hashed.startswith("argon2:")
+    assert "correct horse" not in hashed
+    _, args = _env_and_args(voila_command("nb", ip="0.0.0.0", password_hash=hashed))
+    assert f"--PasswordIdentityProvider.hashed_password={hashed}" in args
+
+
+def test_a_plain_password_given_as_the_hash_is_refused() -> None:
+    with pytest.raises(ServeError, match="make-password-hash"):
+        voila_command("nb", ip="0.0.0.0", password_hash="hunter22")
+
+
+def test_a_short_password_is_refused() -> None:
+    with pytest.raises(ServeError, match="8 characters"):
+        hash_password("short")
