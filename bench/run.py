@@ -82,10 +82,14 @@ def render() -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="small sizes and few runs")
+    ap.add_argument("--smoke", action="store_true",
+                    help="tiny sizes, one or two runs: checks the scripts work (the tests use it)")
     ap.add_argument("--only", default="", help=f"comma-separated subset of: {', '.join(SCENARIOS)}")
     ap.add_argument("--render", action="store_true", help="only rewrite docs/benchmarks.md")
     ap.add_argument("--no-doc", action="store_true", help="print only; store and write nothing")
     args = ap.parse_args(argv)
+    if args.smoke:  # smoke figures are meaningless: never stored
+        args.no_doc = True
     chosen = [s.strip() for s in args.only.split(",") if s.strip()] or list(SCENARIOS)
     unknown = [s for s in chosen if s not in SCENARIOS]
     if unknown:
@@ -99,12 +103,13 @@ def main(argv: list[str] | None = None) -> int:
         for name in chosen:
             mod = importlib.import_module(f"bench_{name}")
             print(f"\n== {TITLES[name]}", flush=True)
-            figures, notes = mod.run(quick=args.quick)
+            figures, notes = mod.run(quick=args.quick, smoke=args.smoke)
             print_table(figures)
             for n in notes:
                 print(f"  - {n}")
             if not args.no_doc and figures:
-                save_results(name, figures, notes, dict(info, quick=args.quick))
+                save_results(name, figures, notes,
+                             dict(info, quick=args.quick or args.smoke))
     if not args.no_doc:
         DOC.write_text(render())
         print(f"\nwrote {DOC}")
