@@ -59,7 +59,8 @@ CSS = """
 .pk-how ul { margin: 0.2em 0 0.2em 1.2em; padding: 0; }
 .pk-note { background: #fef8f0; border-left: 3px solid #f5c26b; padding: 0.3em 0.6em;
            font-size: 0.9em; }
-.pk-field-message div { font-size: 0.85em; margin: 0 0 0.3em 22em; }
+.pk-hint-indent { margin-left: min(27em, 45%); font-size: 0.85em; color: #516f90; }
+.pk-field-message div { font-size: 0.85em; margin: 0 0 0.3em min(27em, 45%); }
 .pk-gap-table { border-collapse: collapse; margin: 0.5em 0; }
 .pk-gap-table th, .pk-gap-table td { border: 1px solid #cbd6e2; padding: 0.25em 0.6em;
                                      text-align: right; }
@@ -260,7 +261,7 @@ class PointsTab(_Tab):
         self.date.widget.description = t("Date of the sale")
         self.first_sold.widget.description = t("Product line first sold on (upsells)")
         self.first_sold_hint.value = (
-            '<div class="pk-hint" style="margin-left:22em;font-size:0.85em;color:#516f90">'
+            '<div class="pk-hint pk-hint-indent">'
             + esc(
                 t(
                     "Optional. For an upsell, the date the client first bought this product "
@@ -716,7 +717,7 @@ class PointsCalculator(widgets.VBox):
         self.language = widgets.Dropdown(
             options=[(name, code) for code, name in LANGUAGES.items()],
             value=self.t.code,
-            layout={"width": "16em"},
+            layout={"width": "22em"},
         )
         self.language.add_class("pk-language")
         self.points = PointsTab(self)

@@ -14,15 +14,15 @@ from decimal import Decimal
 from typing import Any
 
 import ipywidgets as widgets
-from babel.numbers import NumberFormatError, get_territory_currencies, parse_decimal
+from babel.numbers import get_decimal_symbol, get_territory_currencies
 
 from partnerkit.countries import ISO_3166_ALPHA2
 from partnerkit.money import MoneyError, parse_amount
 from partnerkit.ui.i18n import LANGUAGES, Translator, translator
 from partnerkit.ui.widgets_common import MessageArea
 
-DESCRIPTION_STYLE = {"description_width": "22em"}
-FIELD_LAYOUT = {"width": "42em"}
+DESCRIPTION_STYLE = {"description_width": "min(27em, 45%)"}
+FIELD_LAYOUT = {"width": "100%", "max_width": "48em"}
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 
 
@@ -73,21 +73,46 @@ def _amount_problem(t: Translator, exc: MoneyError) -> str:
     return t("Not a number: type digits such as 1000 or 1000.50.")
 
 
-def parse_localised_amount(text: str, t: Translator, *, allow_zero: bool = True) -> Decimal:
-    """Parse what a user typed, in their language's number format, then check it with
-    partnerkit.money.parse_amount (the same rules as the CLI and CSV import).
+def canonical_number(text: str, decimal_symbol: str) -> str | None:
+    """What a user typed -> a plain number string ("1234.5"), given their language's decimal
+    symbol ("." in English, "," in Portuguese). Unambiguous forms work in every language:
+    "1.234,5" and "1,234.5" (the last separator is the decimal one), "1 234,5". A single separator
+    that is not the language's decimal symbol is a thousands separator only when exactly three
+    digits follow it ("1.000" is 1000 in Portuguese; "1000.5" is 1000.5 everywhere). Separators
+    in no such pattern ("1,2,3", "1.2.3,4") give None: refused, never guessed. Anything else is
+    returned as typed, for parse_amount to judge."""
+    raw = _SPACES.sub("", text or "").replace("_", "")
+    sign = "-" if raw.startswith("-") else ""
+    body = raw[1:] if raw[:1] in ("-", "+") else raw
+    other = "," if decimal_symbol == "." else "."
+    has_dot, has_comma = "." in body, "," in body
+    if has_dot and has_comma:
+        dec = body[max(body.rfind("."), body.rfind(","))]
+        grp = "," if dec == "." else "."
+        if re.fullmatch(rf"\d{{1,3}}(\{grp}\d{{3}})*\{dec}\d+", body):
+            return sign + body.replace(grp, "").replace(dec, ".")
+        return None
+    if has_dot or has_comma:
+        sep = "." if has_dot else ","
+        if body.count(sep) > 1:
+            if re.fullmatch(rf"\d{{1,3}}(\{sep}\d{{3}})+", body):
+                return sign + body.replace(sep, "")
+            return None
+        if sep == other and re.fullmatch(rf"\d{{1,3}}\{sep}\d{{3}}", body):
+            return sign + body.replace(sep, "")
+        return sign + body.replace(sep, ".")
+    return raw
 
-    "1.000,50" is 1000.50 in Portuguese, "1,000.50" in English; "1000,50" and "1000.50" are
-    accepted in every language. Raises ValueError with a message in the user's language.
-    """
-    raw = _SPACES.sub("", text or "")
-    if raw == "":
+
+def parse_localised_amount(text: str, t: Translator, *, allow_zero: bool = True) -> Decimal:
+    """Parse what a user typed, in their language's number format (`canonical_number`), then
+    check it with partnerkit.money.parse_amount (the same rules as the CLI and CSV import).
+    Raises ValueError with a message in the user's language."""
+    if _SPACES.sub("", text or "") == "":
         raise ValueError(t("Enter a number, e.g. 1000."))
-    candidate: object = raw
-    try:
-        candidate = str(parse_decimal(raw, locale=t.locale, strict=True))
-    except (NumberFormatError, ValueError, ArithmeticError):
-        candidate = raw  # let parse_amount decide (1000,50 / 1000.50 / nonsense)
+    candidate = canonical_number(text, get_decimal_symbol(t.locale))
+    if candidate is None:
+        raise ValueError(t("Not a number: type digits such as 1000 or 1000.50."))
     try:
         return parse_amount(candidate, "amount", allow_zero=allow_zero)
     except MoneyError as exc:

@@ -118,10 +118,36 @@ def test_amount_messages_are_in_the_chosen_language():
         ("pt_PT", "1 000,50", Decimal("1000.50")),
         ("pt_PT", "1\u00a0000,50", Decimal("1000.50")),
         ("pt_PT", "1000.50", Decimal("1000.50")),
+        ("pt_PT", "1.234,5", Decimal("1234.5")),
+        ("pt_PT", "1.000", Decimal("1000")),
+        ("pt_BR", "1.000.000,25", Decimal("1000000.25")),
+        ("pt_BR", "1,000", Decimal("1")),
+        ("en", "1,000", Decimal("1000")),
+        ("en", "1.000", Decimal("1")),
+        ("en", "1,5", Decimal("1.5")),
+        ("en", "1 234.5", Decimal("1234.5")),
     ],
 )
 def test_amounts_are_read_in_the_users_number_format(code, typed, value):
     assert parse_localised_amount(typed, translator(code, "calculator")) == value
+
+
+@pytest.mark.parametrize("typed", ["1.2.3,4", "1,2,3", "12..5", "1.000,000.5"])
+def test_a_number_with_muddled_separators_is_refused_not_guessed(typed):
+    with pytest.raises(ValueError, match="Não é um número"):
+        parse_localised_amount(typed, translator("pt_PT", "calculator"))
+    with pytest.raises(ValueError, match="Not a number"):
+        parse_localised_amount(typed, translator("en", "calculator"))
+
+
+def test_the_same_text_is_reread_in_the_new_language_after_a_switch():
+    calc = build("pt_BR")
+    calc.points.amount.widget.value = "1.234,5"
+    assert calc.points.result.sold_points == Decimal("61.725")
+    calc.set_locale("pt_PT")
+    assert calc.points.result.sold_points == Decimal("61.725")
+    calc.set_locale("en")
+    assert calc.points.result.sold_points == Decimal("61.725")
 
 
 def test_a_brazilian_thousands_separator_is_not_read_as_a_decimal_point():
