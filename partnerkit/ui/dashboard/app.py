@@ -28,6 +28,46 @@ log = logging.getLogger("partnerkit.ui.dashboard")
 PAGES = ("clients", "tier", "team")
 
 
+class NavBar:
+    """The page buttons (Clients / Tier / HubSpot team). Plain Buttons, so a language switch
+    only changes their labels (no re-rendered widget under the user's click)."""
+
+    def __init__(self, pages: tuple[str, ...]) -> None:
+        self.pages = pages
+        self.value = pages[0]
+        self.buttons = {p: W.Button(layout=W.Layout(width="150px")) for p in pages}
+        for p, b in self.buttons.items():
+            b.add_class(f"pk-nav-{p}")
+            b.on_click(lambda _b, p=p: self._clicked(p))
+        self.widget = W.HBox(list(self.buttons.values()))
+        self.widget.add_class("pk-nav")
+        self._callback: Any = None
+
+    def on_select(self, fn: Any) -> None:
+        self._callback = fn
+
+    def _clicked(self, page: str) -> None:
+        if self._callback:
+            self._callback(page)
+
+    def select(self, page: str) -> None:
+        """Open a page as a click on its button does."""
+        self._clicked(page)
+
+    def mark(self, page: str) -> None:
+        self.value = page
+        for p, b in self.buttons.items():
+            b.button_style = "info" if p == page else ""
+
+    def relabel(self, labels: dict[str, str]) -> None:
+        for p, b in self.buttons.items():
+            b.description = labels[p]
+
+    @property
+    def options(self) -> list[tuple[str, str]]:
+        return [(b.description, p) for p, b in self.buttons.items()]
+
+
 class Dashboard(W.VBox):
     """The whole app. Attributes give tests direct access to each page and control."""
 
@@ -58,8 +98,7 @@ class Dashboard(W.VBox):
             layout=W.Layout(width="300px"),
         )
         self.language.add_class("pk-language")
-        self.nav = W.ToggleButtons(options=[("", p) for p in PAGES], value="clients")
-        self.nav.add_class("pk-nav")
+        self.nav = NavBar(PAGES)
         self.pages = {"clients": ClientsPage(st), "tier": TierPage(st), "team": TeamPage(st)}
         self.body = W.VBox()
         self.partner_picker.observe(
@@ -71,19 +110,21 @@ class Dashboard(W.VBox):
         self.language.observe(
             g(lambda: st.t("Could not change the language"))(self._language), "value"
         )
-        self.nav.observe(g(lambda: st.t("Could not open the page"))(self._nav), "value")
+        self.nav.on_select(g(lambda: st.t("Could not open the page"))(self._nav))
+        self.header = W.HBox(
+            [self.partner_picker, self.as_of_picker, self.language],
+            layout=W.Layout(flex_flow="row wrap", align_items="center"),
+        )
+        self.header.add_class("pk-header")
         st.on_change(self._relabel_on_change)
         self._relabel()
         super().__init__(
             [
                 W.HTML(CSS),
                 self.title,
-                W.HBox(
-                    [self.partner_picker, self.as_of_picker, self.language],
-                    layout=W.Layout(flex_flow="row wrap", align_items="center"),
-                ),
+                self.header,
                 self.messages,
-                self.nav,
+                self.nav.widget,
                 self.body,
             ],
             layout=W.Layout(width="100%", padding="4px 8px"),
@@ -100,8 +141,7 @@ class Dashboard(W.VBox):
         page = self.pages[name]
         page.show()
         self.body.children = [page.widget]
-        if self.nav.value != name:
-            self.nav.value = name
+        self.nav.mark(name)
 
     @property
     def clients(self) -> ClientsPage:
@@ -116,10 +156,9 @@ class Dashboard(W.VBox):
         return self.pages["team"]  # type: ignore[return-value]
 
     # -- header callbacks ----------------------------------------------------------------------
-    def _nav(self, change: dict[str, Any]) -> None:
-        if change["new"]:
-            self.messages.clear()
-            self.show_page(change["new"])
+    def _nav(self, name: str) -> None:
+        self.messages.clear()
+        self.show_page(name)
 
     def _partner(self, change: dict[str, Any]) -> None:
         if change["new"]:
@@ -151,11 +190,8 @@ class Dashboard(W.VBox):
         self.partner_picker.description = t("Partner")
         self.as_of_picker.description = t("As of")
         self.language.description = t("Language")
-        value = self.nav.value
         labels = {"clients": t("Clients"), "tier": t("Tier"), "team": t("HubSpot team")}
-        self.nav.options = [(labels[p], p) for p in PAGES]
-        if value:
-            self.nav.value = value
+        self.nav.relabel(labels)
 
 
 def build_dashboard(

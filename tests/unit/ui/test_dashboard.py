@@ -270,7 +270,7 @@ def test_the_dashboard_opens_on_the_clients_page_with_a_data_as_of_line(tmp_path
 def test_every_page_shows_the_data_as_of_line(tmp_path: Path) -> None:
     d = make_dashboard(tmp_path)
     for name in ("clients", "tier", "team"):
-        d.nav.value = name
+        d.nav.select(name)
         assert "Data as of" in text_of(all_html(d.pages[name].widget)), name
     assert d.messages.value == ""
 
@@ -303,7 +303,7 @@ def test_the_as_of_date_defaults_to_partnerkit_as_of(
 
 def test_changing_the_as_of_date_recomputes_the_standing_once(tmp_path: Path) -> None:
     d = make_dashboard(tmp_path)
-    d.nav.value = "tier"
+    d.nav.select("tier")
     first = d.state.standing()
     assert d.state.standing() is first  # cached
     d.as_of_picker.value = dt.date(2026, 6, 30)
@@ -331,7 +331,7 @@ def test_switching_the_language_translates_the_page_and_keeps_the_filters(tmp_pa
     assert "decisões de renovação" in d.clients.alerts.value
     d.language.value = "pt_PT"
     assert [label for label, _ in d.nav.options][2] == "Equipa HubSpot"
-    d.nav.value = "tier"
+    d.nav.select("tier")
     assert "Próxima revisão" in all_html(d.tier.widget)
 
 
@@ -418,10 +418,10 @@ def test_client_names_from_the_data_are_escaped_everywhere(tmp_path: Path) -> No
     page = all_html(d)
     assert "<img" not in page
     assert html.escape(HOSTILE) in page
-    d.nav.value = "tier"
+    d.nav.select("tier")
     d.tier.tabs.selected_index = 1
     d.tier.breakdown.show_client("c000")
-    d.nav.value = "team"
+    d.nav.select("team")
     page = all_html(d)
     assert "<img" not in page
     assert html.escape(HOSTILE) in all_html(d.tier.widget)
@@ -554,7 +554,7 @@ def test_f1_2_five_thousand_clients_stay_fast(tmp_path: Path) -> None:
 
 
 def open_tier(d: Dashboard) -> Any:
-    d.nav.value = "tier"
+    d.nav.select("tier")
     assert d.messages.value == ""
     return d.tier
 
@@ -698,7 +698,7 @@ def test_f3_the_calculator_side_panel_opens_with_the_arrow(tmp_path: Path) -> No
 
 def test_f4_the_pdm_card_has_initials_role_description_and_a_mailto_link(tmp_path: Path) -> None:
     d = make_dashboard(tmp_path)
-    d.nav.value = "team"
+    d.nav.select("team")
     page = all_html(d.team.widget)
     text = text_of(page)
     assert "AP" in text and "Ana Sofia Pereira" in text

@@ -1,0 +1,528 @@
+"""The partner dashboard in a real browser (issue 4): Voilà serves notebooks/dashboard.ipynb on a
+seeded demo book (plus one client named like an HTML injection), Debian's Chromium drives it.
+
+One Voilà page load for the whole module (each load costs seconds on 2 cores): the tests share a
+module-scoped page and each starts from the page it needs. Screenshots of every test go to
+test-artifacts/dashboard-<test>.png.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.e2e.harness import (
+    APP_NOTEBOOKS,
+    TEST_AS_OF,
+    VoilaServer,
+    is_local_url,
+    launch_chromium,
+    save_screenshot,
+    seeded_database_url,
+    start_voila,
+    wait_for_voila_render,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+AS_OF = dt.date.fromisoformat(TEST_AS_OF)
+HOSTILE = "<img src=x onerror=alert(1)>"
+TIMEOUT = 20_000  # ms for a server round trip on a busy 2-core machine
+
+
+# --------------------------------------------------------------------------- builders
+
+
+def add_hostile_client(url: str, partner_id: str) -> None:
+    """A client whose name is an HTML injection, with a subscription and a sale."""
+    from partnerkit.store import open_store
+    from partnerkit.store import schema as S
+    from partnerkit.store.engine import write_tx
+    from partnerkit.store.writes import upsert_rows
+
+    store = open_store(url)
+    ccy = store.get_partner(partner_id).currency
+    country = store.get_partner(partner_id).country
+    with write_tx(store.engine) as conn:
+        upsert_rows(
+            conn,
+            S.clients,
+            [
+                dict(
+                    partner_id=partner_id,
+                    client_id="xss-1",
+                    name=HOSTILE,
+                    domain="xss.example",
+                    country=country,
+                    industry="Security",
+                    employees=5,
+                    portal_id="4242",
+                    crm_record_id="9191",
+                    relationship="sold",
+                    deal_type="sourced",
+                    currency=ccy,
+                    status="active",
+                )
+            ],
+        )
+        upsert_rows(
+            conn,
+            S.subscriptions,
+            [
+                dict(
+                    partner_id=partner_id,
+                    client_id="xss-1",
+                    product_line="Sales Hub",
+                    edition="Starter",
+                    mrr_units=500 * 10_000,
+                    currency=ccy,
+                    contact_tier="",
+                    email_send_tier="",
+                    start_date=dt.date(2026, 1, 1),
+                    renewal_date=None,
+                )
+            ],
+        )
+        upsert_rows(
+            conn,
+            S.ledger,
+            [
+                dict(
+                    partner_id=partner_id,
+                    event_id="xss-sale",
+                    kind="sold",
+                    client_id="xss-1",
+                    client_name=HOSTILE,
+                    date=dt.date(2026, 6, 1),
+                    deal_type="sourced",
+                    amount_units=500 * 10_000,
+                    currency=ccy,
+                    country=country,
+                    product_line="Sales Hub",
+                    first_sold=None,
+                    other_partners=0,
+                )
+            ],
+        )
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    url = seeded_database_url(tmp_path_factory.mktemp("dashboard-db"))
+    assert url, "the store's demo builder is missing"
+    from partnerkit.store import open_store
+
+    store = open_store(url)
+    pid = str(store.partners()["partner_id"].iloc[0])  # the dashboard opens on the first one
+    store.close()
+    add_hostile_client(url, pid)
+    return {"url": url, "partner_id": pid}
+
+
+@pytest.fixture(scope="module")
+def server(book: dict[str, Any]) -> Iterator[VoilaServer]:
+    with start_voila(
+        APP_NOTEBOOKS, extra_env={"PARTNERKIT_DB": book["url"]}, label="voila-dashboard"
+    ) as s:
+        yield s
+
+
+@pytest.fixture(scope="module")
+def store(book: dict[str, Any]) -> Iterator[Any]:
+    from partnerkit.store import open_store
+
+    s = open_store(book["url"])
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="module")
+def outside() -> list[str]:
+    """Requests to other hosts (blocked: the tests run offline), e.g. HubSpot links opened."""
+    return []
+
+
+@pytest.fixture(scope="module")
+def dash(browser: Any, server: VoilaServer, outside: list[str]) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
+    context.set_default_timeout(TIMEOUT)
+
+    def route(r: Any) -> None:
+        if is_local_url(r.request.url):
+            r.continue_()
+        else:
+            outside.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    from playwright.sync_api import expect as pw_expect
+
+    pw_expect.set_options(timeout=TIMEOUT)
+    page = context.new_page()
+    page.dialogs = []  # type: ignore[attr-defined]
+    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))  # type: ignore[attr-defined]
+    page.goto(server.url("dashboard.ipynb"))
+    wait_for_voila_render(page)
+    page.locator(".pk-client-row").first.wait_for()
+    yield page
+    page.close(run_before_unload=True)
+    context.close()
+
+
+@pytest.fixture(autouse=True)
+def _screenshot(request: pytest.FixtureRequest) -> Iterator[None]:
+    yield
+    if "dash" in request.fixturenames:
+        save_screenshot(request.getfixturevalue("dash"), f"dashboard-{request.node.name}")
+
+
+def goto(page: Any, name: str) -> None:
+    """Open a dashboard page with the navigation buttons (Clients / Tier / HubSpot team)."""
+    page.locator(".pk-nav button", has_text=re.compile(f"^{re.escape(name)}$")).click()
+
+
+def expect(locator: Any) -> Any:
+    from playwright.sync_api import expect as pw_expect
+
+    return pw_expect(locator)
+
+
+def no_error(page: Any) -> None:
+    assert page.locator(".pk-messages .pk-msg-error").count() == 0, page.locator(
+        ".pk-messages"
+    ).inner_text()
+
+
+def search(page: Any, text: str) -> None:
+    """Type into the client search and wait until the table shows the result (a row picked
+    before the kernel's answer would be a stale one)."""
+    box = page.locator(".pk-client-search input")
+    before = page.locator(".pk-page-text").inner_text()
+    box.fill(text)
+    box.press("Enter")
+    if text:
+        rows = page.locator(".pk-client-row:visible")
+        expect(rows.first).to_be_visible()
+        expect(rows.filter(has_not_text=re.compile(re.escape(text), re.I))).to_have_count(0)
+    elif "Page 1 of 1 " in before:
+        expect(page.locator(".pk-page-text")).not_to_have_text(before)
+
+
+def t_en() -> Any:
+    from partnerkit.ui.i18n import translator
+
+    return translator("en", domain="dashboard")
+
+
+# --------------------------------------------------------------------------- F1 Clients
+
+
+def test_f1_1_alerts_count_upcoming_renewal_decisions(
+    dash: Any, store: Any, book: dict[str, Any]
+) -> None:
+    goto(dash, "Clients")
+    due = store.renewals_due(book["partner_id"], AS_OF, days=120)
+    assert len(due) > 0
+    expect(dash.locator(".pk-alert-count")).to_have_text(str(len(due)))
+    expect(dash.locator(".pk-renewal-alerts")).to_contain_text(
+        "upcoming renewal decisions in the next 120 days"
+    )
+    dash.locator(".pk-renewal-toggle").click()
+    rows = dash.locator(".pk-renewal-list tbody tr")
+    expect(rows).to_have_count(len(due))
+    expect(rows.first).to_contain_text(str(due.iloc[0]["client_name"]))
+    expect(dash.locator(".pk-data-as-of").first).to_contain_text("Data as of")
+    dash.locator(".pk-renewal-toggle").click()
+    no_error(dash)
+
+
+def test_f1_2_client_table_search_filter_sort_paginate_with_mrr_from_the_data_layer(
+    dash: Any,
+    store: Any,
+    book: dict[str, Any],
+) -> None:
+    goto(dash, "Clients")
+    data = store.client_table(book["partner_id"], AS_OF)
+    pcur = store.get_partner(book["partner_id"]).currency
+    t = t_en()
+    expect(dash.locator(".pk-page-text")).to_contain_text(f"Page 1 of {-(-len(data) // 25)}")
+    expect(dash.locator(".pk-client-row:visible")).to_have_count(25)
+    # Exact MRR in both currencies, for a client found by search.
+    r = data[data["currency"] != pcur].iloc[0] if (data["currency"] != pcur).any() else data.iloc[0]
+    search(dash, str(r["name"]))
+    row = dash.locator(".pk-client-row:visible").first
+    expect(row).to_contain_text(str(r["name"]))
+    expect(row.locator(".pk-mrr-partner")).to_have_text(t.money(r["mrr_partner_currency"], pcur))
+    expect(row.locator(".pk-mrr-client")).to_have_text(t.money(r["mrr"], r["currency"]))
+    expect(row).to_contain_text(str(r["products"]).split("; ")[0])
+    search(dash, "")
+    # Filter by relationship, then sort by MRR (largest first).
+    dash.locator(".pk-rel-filter select").select_option(label="Managed")
+    managed = data[data["relationship"] == "managed"]
+    expect(dash.locator(".pk-page-text")).to_contain_text(f"{len(managed)} clients")
+    dash.locator(".pk-sort-by select").select_option(label="MRR (your currency)")
+    top = (
+        managed.assign(k=managed["mrr_partner_currency"].astype(float))
+        .sort_values("k", ascending=False)
+        .iloc[0]
+    )
+    expect(dash.locator(".pk-client-row:visible").first).to_contain_text(str(top["name"]))
+    dash.locator(".pk-rel-filter select").select_option(label="All relationships")
+    dash.locator(".pk-sort-by select").select_option(label="Client name")
+    dash.locator(".pk-next-page").click()
+    expect(dash.locator(".pk-page-text")).to_contain_text("Page 2 of")
+    dash.locator(".pk-prev-page").click()
+    expect(dash.locator(".pk-page-text")).to_contain_text("Page 1 of")
+    no_error(dash)
+
+
+def test_f1_3_1_client_details_panel_has_four_tabs_with_the_engagement_band(
+    dash: Any,
+    store: Any,
+    book: dict[str, Any],
+) -> None:
+    goto(dash, "Clients")
+    name = str(store.renewals_due(book["partner_id"], AS_OF).iloc[0]["client_name"])
+    search(dash, name)
+    row = dash.locator(".pk-client-row:visible").filter(has_text=name).first
+    row.locator("select").select_option(label="Client details")
+    panel = dash.locator(".pk-client-panel")
+    expect(panel.locator(".pk-panel-title")).to_have_text(name)
+    for tab in ("Client details", "Renewals", "Portal usage", "Platform engagement"):
+        expect(panel.get_by_role("tab", name=tab)).to_be_visible()
+    expect(panel).to_contain_text("HubSpot subscriptions")
+    panel.get_by_role("tab", name="Renewals").click()
+    expect(panel).to_contain_text("HubSpot renewal manager")
+    panel.get_by_role("tab", name="Portal usage").click()
+    expect(panel).to_contain_text("Products and apps in use")
+    panel.get_by_role("tab", name="Platform engagement").click()
+    expect(panel.locator(".pk-engagement-band")).to_have_text(re.compile("^(Low|Medium|High)$"))
+    expect(panel).to_contain_text("Low 0–3, Medium 4–6, High 7–10")
+    expect(panel.locator(".pk-engagement-trend")).to_have_text(
+        re.compile("(Rising|Falling|Steady)")
+    )
+    save_screenshot(dash, "dashboard-client-panel")
+    panel.locator(".pk-panel-close").click()
+    expect(panel).to_be_hidden()
+    search(dash, "")
+    no_error(dash)
+
+
+def test_f1_3_2_company_in_crm_and_f1_3_3_access_client_account_open_hubspot_in_a_new_tab(
+    dash: Any,
+    outside: list[str],
+) -> None:
+    goto(dash, "Clients")
+    search(dash, "xss.example")
+    row = dash.locator(".pk-client-row:visible").first
+    crm = row.locator(".pk-crm-link")
+    expect(crm).to_have_attribute("href", "https://app.hubspot.com/contacts/4242/record/0-2/9191")
+    expect(crm).to_have_attribute("target", "_blank")
+    with dash.context.expect_page() as popup:
+        crm.click()
+    popup.value.close()
+    acc = row.locator(".pk-account-link")
+    expect(acc).to_have_attribute("href", "https://app.hubspot.com/home?portalId=4242")
+    with dash.context.expect_page() as popup:
+        acc.click()
+    popup.value.close()
+    assert "https://app.hubspot.com/contacts/4242/record/0-2/9191" in outside
+    assert "https://app.hubspot.com/home?portalId=4242" in outside
+    # The same two actions from the Actions menu give a link to open.
+    row.locator("select").select_option(label="Company in CRM")
+    expect(dash.locator(".pk-action-links a")).to_have_attribute(
+        "href", "https://app.hubspot.com/contacts/4242/record/0-2/9191"
+    )
+    search(dash, "")
+    no_error(dash)
+
+
+def test_f1_3_4_end_services_asks_for_a_reason_removes_the_client_and_undo_restores_it(
+    dash: Any,
+    store: Any,
+    book: dict[str, Any],
+) -> None:
+    goto(dash, "Clients")
+    data = store.client_table(book["partner_id"], AS_OF)
+    name = str(data.iloc[3]["name"])
+    search(dash, name)
+    row = dash.locator(".pk-client-row:visible").filter(has_text=name).first
+    row.locator("select").select_option(label="End services")
+    box = dash.locator(".pk-end-confirm-box")
+    expect(box).to_contain_text(f"End services for {name}?")
+    box.locator(".pk-end-reason input").fill("Moved to another agency")
+    box.locator(".pk-end-confirm").click()
+    expect(dash.locator(".pk-undo-box")).to_contain_text(f"Services ended for {name}.")
+    expect(dash.locator(".pk-client-row:visible").filter(has_text=name)).to_have_count(0)
+    assert data.iloc[3]["client_id"] not in set(
+        store.client_table(book["partner_id"], AS_OF)["client_id"]
+    )
+    dash.locator(".pk-undo").click()
+    expect(dash.locator(".pk-messages")).to_contain_text("is back in the client list")
+    expect(dash.locator(".pk-client-row:visible").filter(has_text=name)).to_have_count(1)
+    assert data.iloc[3]["client_id"] in set(
+        store.client_table(book["partner_id"], AS_OF)["client_id"]
+    )
+    search(dash, "")
+
+
+def test_a_client_named_like_html_is_shown_as_text_and_never_runs(dash: Any) -> None:
+    goto(dash, "Clients")
+    search(dash, "onerror")
+    row = dash.locator(".pk-client-row:visible").first
+    expect(row.locator(".pk-client-name b")).to_have_text(HOSTILE)
+    row.locator("select").select_option(label="Client details")
+    expect(dash.locator(".pk-client-panel .pk-panel-title")).to_have_text(HOSTILE)
+    dash.locator(".pk-client-panel .pk-panel-close").click()
+    assert dash.locator('img[src="x"]').count() == 0
+    assert dash.dialogs == []
+    search(dash, "")
+
+
+# --------------------------------------------------------------------------- F2 Tier
+
+
+def test_f2_1_to_f2_5_tier_tab_credited_tier_performance_chart_insights_and_account(
+    dash: Any,
+    store: Any,
+    book: dict[str, Any],
+) -> None:
+    from partnerkit import credited_tier, load_rules
+
+    pid = book["partner_id"]
+    rules = load_rules()
+    p = store.get_partner(pid)
+    c = credited_tier(
+        store.load_ledger(pid),
+        rules,
+        credited=p.credited_tier,
+        credited_since=p.credited_since,
+        as_of=AS_OF,
+        certified_until=p.certified_until,
+    )
+    t = t_en()
+    goto(dash, "Tier")
+    # F2.1
+    expect(dash.locator(".pk-credited-tier")).to_have_text(c.tier)
+    # F2.2
+    expect(dash.locator(".pk-performance-tier")).to_have_text(c.performance.tier_label)
+    expect(dash.locator(".pk-points-sum")).to_contain_text(
+        re.compile(r"Sold .* \+ managed .* = .* points")
+    )
+    # F2.3: a crisp PNG chart.
+    img = dash.locator(".pk-tier-chart")
+    expect(img).to_be_visible()
+    assert img.evaluate("e => e.naturalWidth") >= 1000
+    # F2.4
+    insights = dash.locator(".pk-insights")
+    expect(insights.locator(".pk-keep")).to_contain_text(f"To keep {c.tier}")
+    expect(insights.locator(".pk-review")).to_contain_text(
+        f"Next review on {t.date(c.next_review)}"
+    )
+    expect(insights.locator(".pk-expiring")).to_contain_text("expire in the next 90 days")
+    dash.locator(".pk-get-to select").select_option("Elite")
+    expect(dash.locator(".pk-get-to-table")).to_contain_text("Required for Elite")
+    expect(dash.locator(".pk-get-to-table")).to_contain_text("(derived)")
+    # F2.5
+    expect(dash.locator(".pk-account-usage")).to_contain_text("tools per client")
+    expect(dash.locator(".pk-certified")).to_contain_text(
+        re.compile(r"Partner Certified: (Yes|No)")
+    )
+    no_error(dash)
+
+
+def test_f2_6_points_breakdown_filters_and_a_client_s_history(dash: Any) -> None:
+    goto(dash, "Tier")
+    dash.locator(".pk-tier-tabs").get_by_role("tab", name="Points breakdown").click()
+    rows = dash.locator(".pk-breakdown-row:visible")
+    expect(rows.first).to_be_visible()
+    dash.locator(".pk-deal-filter select").select_option(label="Managed only")
+    expect(rows.first.locator(".pk-row")).to_contain_text("Managed only")
+    dash.locator(".pk-breakdown-market-filter select").select_option(label="Growth market")
+    expect(dash.locator(".pk-breakdown-summary")).to_contain_text("clients")
+    dash.locator(".pk-deal-filter select").select_option(label="Sourced")
+    dash.locator(".pk-breakdown-market-filter select").select_option(label="All market types")
+    expect(rows.filter(has_not_text="Sourced")).to_have_count(0)
+    first = rows.first.locator(".pk-breakdown-client")
+    name = first.inner_text()
+    first.click()
+    detail = dash.locator(".pk-client-points")
+    expect(detail.locator(".pk-client-points-name")).to_have_text(name)
+    expect(detail).to_contain_text("Active sold points:")
+    expect(detail).to_contain_text("Sales history")
+    expect(detail.locator(".pk-sales-history")).to_contain_text(re.compile("Active|Expired"))
+    no_error(dash)
+
+
+def test_f2_7_progress_over_time_chart_opens_with_its_tab(dash: Any) -> None:
+    goto(dash, "Tier")
+    dash.locator(".pk-tier-tabs").get_by_role("tab", name="Progress over time").click()
+    img = dash.locator(".pk-progress-chart")
+    expect(img).to_be_visible()
+    assert img.evaluate("e => e.naturalWidth") >= 1000
+    expect(dash.locator(".pk-progress-table")).to_contain_text("projected")
+    dash.locator(".pk-tier-tabs").get_by_role("tab", name="Tier", exact=True).click()
+    no_error(dash)
+
+
+def test_f3_the_points_calculator_opens_in_a_side_panel_with_the_arrow(dash: Any) -> None:
+    goto(dash, "Tier")
+    toggle = dash.locator(".pk-calc-toggle")
+    expect(toggle).to_have_text("◀ Points calculator")
+    toggle.click()
+    panel = dash.locator(".pk-calc-panel")
+    expect(panel.locator(".pk-calculator")).to_be_visible()
+    expect(toggle).to_have_text("▶ Hide calculator")
+    save_screenshot(dash, "dashboard-calculator-panel")
+    toggle.click()
+    expect(panel).to_be_hidden()
+    no_error(dash)
+
+
+# --------------------------------------------------------------------------- F4 and languages
+
+
+def test_f4_hubspot_team_shows_the_pdm_with_a_send_email_link(
+    dash: Any,
+    store: Any,
+    book: dict[str, Any],
+) -> None:
+    from urllib.parse import quote
+
+    pdm = store.team(book["partner_id"])[0]
+    partner = store.get_partner(book["partner_id"])
+    goto(dash, "HubSpot team")
+    card = dash.locator(".pk-team-member").first
+    expect(card.locator(".pk-team-name")).to_have_text(pdm.name)
+    expect(card.locator(".pk-avatar")).to_have_text(re.compile(r"^\S{1,2}$"))
+    expect(card.locator(".pk-team-role")).to_have_text(pdm.role)
+    subject = quote(f"{partner.name}: question from our Solutions Partner dashboard", safe="")
+    expect(card.locator(".pk-send-email")).to_have_attribute(
+        "href", f"mailto:{pdm.email}?subject={subject}"
+    )
+    expect(dash.locator(".pk-data-as-of:visible")).to_contain_text("Data as of")
+    no_error(dash)
+
+
+def test_the_language_switch_shows_pt_br_and_pt_pt_with_local_formats(dash: Any) -> None:
+    lang = dash.locator(".pk-header .pk-language select")
+    lang.select_option(label="Português (Brasil)")
+    expect(dash.locator(".pk-nav")).to_contain_text("Equipe HubSpot")
+    goto(dash, "Clientes")
+    expect(dash.locator(".pk-renewal-alerts")).to_contain_text("decisões de renovação")
+    expect(dash.locator(".pk-mrr-partner").first).to_contain_text(re.compile(r"\d,\d\d$"))
+    save_screenshot(dash, "dashboard-pt-BR-clients")
+    lang.select_option(label="Português (Portugal)")
+    expect(dash.locator(".pk-nav")).to_contain_text("Equipa HubSpot")
+    goto(dash, "Nível")
+    expect(dash.locator(".pk-insights")).to_contain_text("Próxima revisão")
+    save_screenshot(dash, "dashboard-pt-PT-tier")
+    lang.select_option(label="English")
+    expect(dash.locator(".pk-nav")).to_contain_text("HubSpot team")
+    no_error(dash)
