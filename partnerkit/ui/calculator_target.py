@@ -9,7 +9,7 @@ points from `partnerkit.points.points_to_currency`. Nothing is computed here.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
@@ -38,6 +38,12 @@ CREDITS_FOR = {
     "sourced": ("sourced",),
     "managed": ("managed",),
 }
+
+
+def _as_input(points: Decimal) -> Decimal:
+    """A gap as the core's converters accept it (at most 4 decimal places, like any typed
+    amount), rounded up so the MRR shown still closes the whole gap."""
+    return points.quantize(Decimal("0.0001"), rounding=ROUND_UP)
 
 
 class TargetTab(_Tab):
@@ -78,6 +84,7 @@ class TargetTab(_Tab):
         self._country_currency = ""
         self._growth_key: tuple[str, frozenset[str]] | None = None
         self.gaps: list[dict[str, Any]] = []
+        self._exact: dict[int, tuple[str, Decimal]] = {}
         self.apply_standing(calc.standing)
 
     refresh_lists = PointsTab.refresh_lists
@@ -93,10 +100,21 @@ class TargetTab(_Tab):
             (self.assisted, standing.assisted_points),
             (self.managed, standing.managed_points),
         ):
-            field.widget.value = str(value)
+            exact = Decimal(str(value))
+            shown = str(exact.quantize(Decimal("0.01")))  # "1234.57": reads the same everywhere
+            self._exact[id(field)] = (shown, exact)
+            field.widget.value = shown
         as_of = getattr(standing, "as_of", None)
         if isinstance(as_of, dt.date):
             self.date.widget.value = as_of
+
+    def read_points(self, field: AmountField) -> Decimal | None:
+        """A "points now" field; the standing's exact value while it shows the rounded one."""
+        shown, exact = self._exact.get(id(field), (None, None))
+        if shown is not None and field.widget.value == shown:
+            field.message.clear()
+            return exact
+        return field.read(self.t)
 
     def watch(self) -> None:
         calc = self.calc
@@ -157,9 +175,9 @@ class TargetTab(_Tab):
             self.standing_note.value = '<div class="pk-hint">{}</div>'.format(
                 esc(t("Type your current points (or open the calculator from the dashboard)."))
             )
-        sourced = self.sourced.read(t)
-        assisted = self.assisted.read(t)
-        managed = self.managed.read(t)
+        sourced = self.read_points(self.sourced)
+        assisted = self.read_points(self.assisted)
+        managed = self.read_points(self.managed)
         country = self.country.read(t)
         currency = self.currency.read(t, self._country_currency)
         on = self.date.read(t)
@@ -199,7 +217,7 @@ class TargetTab(_Tab):
                     if credit == "managed":
                         c = points_to_currency(
                             sold_points=0,
-                            managed_points=req.gap,
+                            managed_points=_as_input(req.gap),
                             currency=currency,
                             country=country,
                             deal_type="sourced",
@@ -209,7 +227,7 @@ class TargetTab(_Tab):
                         row[credit] = c.managed_value
                     else:
                         c = points_to_currency(
-                            sold_points=req.gap,
+                            sold_points=_as_input(req.gap),
                             managed_points=0,
                             currency=currency,
                             country=country,

@@ -342,7 +342,7 @@ def test_what_does_it_take_uses_the_standing_passed_by_the_dashboard():
     )
     calc = build(standing=standing)
     g = calc.target
-    assert g.sourced.widget.value == "60"
+    assert g.sourced.widget.value == "60.00"
     rows = {r["requirement"]: r for r in g.gaps}
     assert rows["total"]["gap"] == 3
     assert rows["sold"]["sourced"] == Decimal("60")  # 3 points at 5 per US$100
@@ -352,6 +352,28 @@ def test_what_does_it_take_uses_the_standing_passed_by_the_dashboard():
     g.tier.value = "Platinum"
     rows = {r["requirement"]: r for r in g.gaps}
     assert rows["managed"]["gap"] == 100
+
+
+def test_a_standing_with_long_decimals_is_shown_rounded_but_used_exactly():
+    class Standing:  # what compute_standing gives: exact, often non-terminating Decimals
+        as_of = dt.date(2024, 6, 30)
+        sourced_points = Decimal(1000) / Decimal(555) * 10
+        assisted_points = Decimal(0)
+        managed_points = Decimal("60")
+
+    calc = build("pt_BR", standing=Standing())
+    g = calc.target
+    assert g.sourced.widget.value == "18.02"
+    assert g.sourced.message.text == ""
+    assert g.date.widget.value == dt.date(2024, 6, 30)
+    rows = {r["requirement"]: r for r in g.gaps}
+    exact_gap = Decimal(123) - (Standing.sourced_points + 60)
+    assert abs(rows["total"]["gap"] - exact_gap) < Decimal("1e-20")  # not the rounded 44.98
+    # 44.98198... sourced points at 5 per US$100 (rounded up to 4 places): US$899.64
+    assert rows["total"]["sourced"] == Decimal("44.9820") / 5 * 100
+    g.sourced.widget.value = "20"  # typed by the user: used as typed
+    rows = {r["requirement"]: r for r in g.gaps}
+    assert rows["total"]["gap"] == Decimal(43)
 
 
 def test_what_does_it_take_in_the_clients_currency_and_language():
