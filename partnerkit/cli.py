@@ -11,6 +11,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 # Modules that add subcommands. Each defines register(subparsers) -> None.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -25,8 +26,15 @@ class UserError(Exception):
     """Bad input from the user: printed as one line, exit status 2."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse whose usage errors are one line too (no usage block), exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="partnerkit",
         description=(
             "Know your HubSpot Solutions Partner client book and tier: points calculator, "
