@@ -86,6 +86,12 @@ class Store:
             self._rules = load_rules()
         return self._rules
 
+    def analyze(self, tables: list[str] | None = None) -> None:
+        """Refresh query-planner statistics (done after imports and the demo)."""
+        from partnerkit.store.engine import analyze
+
+        analyze(self.engine, tables)
+
     def close(self) -> None:
         self.engine.dispose()
 
@@ -113,7 +119,7 @@ class Store:
         with self.engine.connect() as conn:
             result = conn.execute(stmt)
             keys = list(result.keys())
-            rows = result.fetchall()
+            rows = [tuple(r) for r in result.fetchall()]  # plain tuples: pandas probes Row slowly
         frame = pd.DataFrame.from_records(rows, columns=keys)
         return frame if columns is None else frame.reindex(columns=columns)
 
@@ -197,59 +203,43 @@ class Store:
         ended on or before `as_of`.
         """
         partner = self.get_partner(partner_id)
-        c, s, u, e = t.clients.c, t.subscriptions.c, t.portal_usage.c, t.engagement.c
-        subs = (
-            sa.select(
-                s.client_id,
-                sa.func.sum(s.mrr_units).label("mrr_units"),
-                sa.func.aggregate_strings(
-                    s.product_line + sa.literal(" ") + s.edition, "; "
-                ).label("products"),
-            )
-            .where(s.partner_id == partner_id, s.start_date <= as_of)
-            .group_by(s.client_id)
-            .subquery("subs")
-        )
-        um = (
-            sa.select(u.client_id, sa.func.max(u.month).label("m"))
-            .where(u.partner_id == partner_id, u.month <= as_of)
-            .group_by(u.client_id)
-            .subquery("um")
+        c, s = t.clients.c, t.subscriptions.c
+        # Correlated scalar subqueries, each an index lookup on (partner_id, client_id, ...):
+        # still one statement, and both SQLite's and PostgreSQL's planners run it in linear time
+        # whatever their statistics say (joined GROUP BY subqueries were planned as nested scans).
+        mine_s = sa.and_(s.partner_id == c.partner_id, s.client_id == c.client_id,
+                         s.start_date <= as_of)
+        mrr = sa.select(sa.func.sum(s.mrr_units)).where(mine_s).scalar_subquery()
+        products = sa.select(sa.func.aggregate_strings(
+            s.product_line + sa.literal(" ") + s.edition, "; ")).where(mine_s).scalar_subquery()
+        u, u2 = t.portal_usage.c, t.portal_usage.alias("u2").c
+        last_usage = (
+            sa.select(sa.func.max(u2.month))
+            .where(u2.partner_id == u.partner_id, u2.client_id == u.client_id, u2.month <= as_of)
+            .scalar_subquery()
         )
         tools = (
-            sa.select(u.client_id, sa.func.count().label("tools"))
-            .select_from(t.portal_usage.join(
-                um, sa.and_(u.client_id == um.c.client_id, u.month == um.c.m)
-            ))
-            .where(u.partner_id == partner_id, u.used.is_(True))
-            .group_by(u.client_id)
-            .subquery("tools")
+            sa.select(sa.func.count())
+            .select_from(t.portal_usage)
+            .where(u.partner_id == c.partner_id, u.client_id == c.client_id,
+                   u.month == last_usage, u.used.is_(True))
+            .scalar_subquery()
         )
-        em = (
-            sa.select(e.client_id, sa.func.max(e.month).label("m"))
-            .where(e.partner_id == partner_id, e.month <= as_of)
-            .group_by(e.client_id)
-            .subquery("em")
-        )
-        eng = (
-            sa.select(e.client_id, e.score)
-            .select_from(t.engagement.join(
-                em, sa.and_(e.client_id == em.c.client_id, e.month == em.c.m)
-            ))
-            .where(e.partner_id == partner_id)
-            .subquery("eng")
+        e = t.engagement.c
+        score = (
+            sa.select(e.score)
+            .where(e.partner_id == c.partner_id, e.client_id == c.client_id, e.month <= as_of)
+            .order_by(e.month.desc())
+            .limit(1)
+            .scalar_subquery()
         )
         stmt = (
             sa.select(
                 c.client_id, c.name, c.domain, c.country, c.relationship, c.deal_type,
                 c.currency, c.portal_id, c.crm_record_id, c.industry, c.employees, c.status,
                 c.ended_on, c.ended_by, c.ended_reason,
-                subs.c.mrr_units, subs.c.products, tools.c.tools, eng.c.score,
-            )
-            .select_from(
-                t.clients.outerjoin(subs, subs.c.client_id == c.client_id)
-                .outerjoin(tools, tools.c.client_id == c.client_id)
-                .outerjoin(eng, eng.c.client_id == c.client_id)
+                mrr.label("mrr_units"), products.label("products"), tools.label("tools"),
+                score.label("score"),
             )
             .where(c.partner_id == partner_id)
             .order_by(c.name, c.client_id)

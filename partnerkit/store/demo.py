@@ -28,7 +28,7 @@ import sqlalchemy as sa
 
 from partnerkit.money import to_units
 from partnerkit.store import schema as t
-from partnerkit.store.engine import make_engine, migrate, normalise_url, write_tx
+from partnerkit.store.engine import analyze, make_engine, migrate, normalise_url, write_tx
 from partnerkit.store.models import PDM_ROLE, today as default_today
 from partnerkit.store.names import RENEWAL_MANAGERS, STAFF, company_name
 
@@ -516,6 +516,7 @@ def create_demo(
                 conn.execute(sa.delete(table).where(table.c.partner_id.in_(DEMO_PARTNER_IDS)))
             for book in books:
                 _write_book(conn, book, today, rules, record)
+        analyze(engine)
         return url
     finally:
         engine.dispose()

@@ -155,3 +155,15 @@ def migrate(engine: Engine, revision: str = "head") -> None:
             f"cannot open or upgrade the database {engine.url.render_as_string(hide_password=True)}:"
             f" {e.orig}"
         ) from None
+
+
+def analyze(engine: Engine, tables: list[str] | None = None) -> None:
+    """Refresh the planner statistics after a bulk write (PostgreSQL plans joins badly on a
+    freshly loaded table until autovacuum gets to it; SQLite benefits too)."""
+    from partnerkit.store.schema import metadata
+
+    names = tables or [t.name for t in metadata.sorted_tables]
+    with engine.connect() as conn:
+        for name in names:
+            conn.exec_driver_sql(f'ANALYZE "{name}"')
+        conn.commit()

@@ -618,6 +618,7 @@ def import_file(
             "file": str(path), "rows": len(records), "inserted": len(records) - updated,
             "updated": updated,
         })
+    store.analyze([table.name])
     return ImportResult(kind, source, len(records), len(records) - updated, updated)
 
 

@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from partnerkit.ledger import Ledger
+from partnerkit.store import schema as t
 from partnerkit.store import (
     PDM_ROLE,
     ClientDetails,
@@ -90,6 +91,30 @@ def test_mrr_in_the_partner_currency_uses_the_program_amounts_of_the_rules(db_ur
     assert row["mrr_partner_currency"] == (Decimal(555) * per100["EUR"] / per100["BRL"]).quantize(
         Decimal("0.01"))
     assert row["products"] == "Marketing Hub Professional"
+
+
+def test_tools_used_and_engagement_come_from_each_clients_latest_month_up_to_as_of(db_url):
+    usage = [("a", dt.date(2026, 9, 1), "Email", True), ("a", dt.date(2026, 9, 1), "Forms", True),
+             ("a", dt.date(2026, 10, 1), "Email", True), ("a", dt.date(2026, 10, 1), "Forms", False),
+             ("b", dt.date(2026, 8, 1), "Email", True), ("b", dt.date(2026, 8, 1), "Forms", True),
+             ("b", dt.date(2026, 8, 1), "Ads", True)]
+    with open_store(db_url) as store:
+        new_partner(store)
+        for cid in ("a", "b", "c"):
+            new_client(store, "p1", cid)
+        with store.engine.begin() as conn:
+            conn.execute(sa.insert(t.portal_usage), [
+                {"partner_id": "p1", "client_id": cid, "month": m, "product": "Marketing Hub",
+                 "app": app, "used": used} for cid, m, app, used in usage])
+            conn.execute(sa.insert(t.engagement), [
+                {"partner_id": "p1", "client_id": "a", "month": dt.date(2026, m, 1), "score": m}
+                for m in (8, 9, 10)])
+        now = store.client_table("p1", TEST_TODAY).set_index("client_id")
+        before = store.client_table("p1", dt.date(2026, 9, 20)).set_index("client_id")
+    assert now["tools_used"].to_dict() == {"a": 1, "b": 3, "c": 0}
+    assert before["tools_used"].to_dict() == {"a": 2, "b": 3, "c": 0}
+    assert now.loc["a", "engagement_score"] == 10 and before.loc["a", "engagement_score"] == 9
+    assert now["engagement_score"].isna().sum() == 2
 
 
 def test_client_table_is_one_query_whatever_the_number_of_clients(db_url):
