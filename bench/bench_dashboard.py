@@ -1,0 +1,196 @@
+"""Scenario 3 — the dashboard (F1, F2) in headless Chromium through Playwright.
+
+One Voilà server (started with `partnerkit.serve.voila_command`, through the browser-test harness
+in tests/e2e/harness.py) serves both notebooks/dashboard.ipynb and the floor,
+tests/fixtures/notebooks/one_button.ipynb (kernel start plus Voilà's own cost). Figures:
+navigation -> Tier page fully rendered (credited tier, insights and the tier chart image present;
+the dashboard opens on Clients, so the click on "Tier" is included) against navigation -> the
+button visible; on the demo book and on a 5,000-client book (bench/bench_storage.py's import
+files); the round trip of common interactions (deal-type filter, language switch) as median and
+95th percentile; and the kernel's memory (RSS).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from common import ROOT, Figure, fmt, median, p95
+
+SCENARIO = "dashboard"
+AS_OF = "2026-11-15"
+TIMEOUT_MS = 120_000
+
+
+def _harness() -> Any:
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from tests.e2e import harness
+
+    return harness
+
+
+def _rss_mb(pids: list[int]) -> float:
+    best = 0.0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    best = max(best, int(line.split()[1]) / 1024)
+        except OSError:
+            continue
+    return best
+
+
+def _new_page(browser: Any, h: Any) -> tuple[Any, Any]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
+    context.set_default_timeout(TIMEOUT_MS)
+    context.route("**/*", h.block_non_local)
+    return context, context.new_page()
+
+
+def _close(context: Any, page: Any) -> None:
+    page.close(run_before_unload=True)
+    context.close()
+
+
+def _floor(browser: Any, h: Any, server: Any) -> float:
+    context, page = _new_page(browser, h)
+    try:
+        t0 = time.perf_counter()
+        page.goto(server.url("one_button.ipynb"))
+        h.wait_for_voila_render(page, timeout=TIMEOUT_MS / 1000)
+        page.get_by_role("button", name="Click me").wait_for(state="visible")
+        return time.perf_counter() - t0
+    finally:
+        _close(context, page)
+
+
+def _tier_page(browser: Any, h: Any, server: Any, interactions: int) -> dict[str, Any]:
+    context, page = _new_page(browser, h)
+    out: dict[str, Any] = {"filter": [], "language": []}
+    try:
+        t0 = time.perf_counter()
+        page.goto(server.url("dashboard.ipynb"))
+        h.wait_for_voila_render(page, timeout=TIMEOUT_MS / 1000)
+        page.locator(".pk-nav button", has_text=re.compile("^Tier$")).click()
+        page.locator(".pk-credited-tier").wait_for(state="visible")
+        page.locator(".pk-insights").wait_for(state="visible")
+        chart = page.locator(".pk-tier-chart img, img.pk-tier-chart, .pk-tier-chart").first
+        chart.wait_for(state="visible")
+        out["render"] = time.perf_counter() - t0
+        out["rss"] = _rss_mb(server.kernel_pids())
+        if interactions:
+            page.locator(".pk-tier-tabs").get_by_role("tab", name="Points breakdown").click()
+            summary = page.locator(".pk-breakdown-summary")
+            summary.wait_for(state="visible")
+            select = page.locator(".pk-deal-filter select")
+            labels = ["Managed only", "Sourced", "Assisted", "All deal types"]
+            for i in range(interactions):
+                before = summary.inner_text()
+                label = labels[i % len(labels)]
+                t1 = time.perf_counter()
+                select.select_option(label=label)
+                _wait_change(page, ".pk-breakdown-summary", before)
+                out["filter"].append(time.perf_counter() - t1)
+            lang = page.locator(".pk-header .pk-language select")
+            title = page.locator(".pk-nav")
+            for i in range(interactions):
+                before = title.inner_text()
+                t1 = time.perf_counter()
+                lang.select_option(label="Português (Portugal)" if i % 2 == 0 else "English")
+                _wait_change(page, ".pk-nav", before)
+                out["language"].append(time.perf_counter() - t1)
+        out["rss_after"] = _rss_mb(server.kernel_pids())
+        return out
+    finally:
+        _close(context, page)
+
+
+def _wait_change(page: Any, selector: str, before: str) -> None:
+    page.wait_for_function(
+        "([sel, old]) => { const e = document.querySelector(sel);"
+        " return e && e.innerText !== old; }",
+        arg=[selector, before], timeout=TIMEOUT_MS)
+
+
+def _big_book(folder: Path, clients: int, events: int) -> str:
+    import bench_storage
+
+    from partnerkit.store.importer import import_file
+
+    files = bench_storage.write_book(folder, events, clients)
+    url = f"sqlite:///{folder / 'big.db'}"
+    store = bench_storage._new_store(url)
+    try:
+        for kind, path in files.items():
+            import_file(store, bench_storage.PARTNER, kind, path, today=dt.date(2026, 11, 28))
+    finally:
+        store.close()
+    return url
+
+
+def run(quick: bool = False, smoke: bool = False) -> tuple[list[Figure], list[str]]:
+    from playwright.sync_api import sync_playwright
+
+    h = _harness()
+    runs = 1 if smoke else 3
+    interactions = 2 if smoke else 6 if quick else 20
+    figures: list[Figure] = []
+    notes: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="pk-bench-dash-") as tmp:
+        folder = Path(tmp)
+        served = folder / "served"
+        served.mkdir()
+        shutil.copy(ROOT / "notebooks" / "dashboard.ipynb", served)
+        shutil.copy(ROOT / "tests" / "fixtures" / "notebooks" / "one_button.ipynb", served)
+        books = [("demo book", h.seeded_database_url(folder), 2.0)]
+        if not smoke:
+            t0 = time.perf_counter()
+            big = _big_book(folder, 5_000 if not quick else 500, 200_000 if not quick else 20_000)
+            notes.append(f"5,000-client book: {200_000 if not quick else 20_000:,} ledger rows, "
+                         f"imported in {fmt(time.perf_counter() - t0, 's')} before timing.")
+            books.append((f"{5_000 if not quick else 500:,}-client book", big, 3.0))
+        with sync_playwright() as pw:
+            browser = h.launch_chromium(pw)
+            try:
+                for label, url, limit in books:
+                    env = {"PARTNERKIT_DB": url, "PARTNERKIT_AS_OF": AS_OF}
+                    with h.start_voila(served, extra_env=env, label=f"bench-{label[:4]}") as srv:
+                        _floor(browser, h, srv)  # warm: first kernel start, page cache
+                        floors = [_floor(browser, h, srv) for _ in range(runs)]
+                        tiers = [_tier_page(browser, h, srv, interactions if i == 0 else 0)
+                                 for i in range(runs)]
+                    fl = median(floors)
+                    render = [t["render"] for t in tiers]
+                    figures.append(Figure(
+                        SCENARIO, f"{label}: navigation → Tier page rendered", median(render),
+                        "s", fl, f"≤ {limit:g}× floor", median(render) <= limit * fl, runs,
+                        samples=render))
+                    rss = max(max(t["rss"], t["rss_after"]) for t in tiers)
+                    figures.append(Figure(SCENARIO, f"{label}: kernel memory (RSS)", rss, "MB",
+                                          None, "< 300 MB", rss < 300))
+                    first = tiers[0]
+                    for what, key in (("deal-type filter", "filter"),
+                                      ("language switch", "language")):
+                        xs = first[key]
+                        if not xs:
+                            continue
+                        figures.append(Figure(
+                            SCENARIO, f"{label}: {what} round trip (p95)", p95(xs), "s", None,
+                            "< 150 ms", p95(xs) < 0.150, len(xs), samples=xs,
+                            note=f"median {fmt(median(xs), 's')}"))
+                    notes.append(f"{label}: floor (one_button.ipynb, same server) "
+                                 f"{fmt(fl, 's')}; Tier page {fmt(median(render), 's')}; "
+                                 "interactions: "
+                                 + ", ".join(f"{k} median {fmt(median(first[k]), 's')}"
+                                             for k in ("filter", "language") if first[k]))
+            finally:
+                browser.close()
+    return figures, notes
