@@ -711,6 +711,7 @@ class PointsCalculator(widgets.VBox):
         self._rules_error: str | None = None
         self._busy = 0
         self._build_ok = False
+        self._standing_applied = False
         self.message = MessageArea(css_class="pk-calc-message")
         self.title = widgets.HTML()
         self.title.add_class("pk-calc-title")
@@ -813,6 +814,9 @@ class PointsCalculator(widgets.VBox):
     def _guarded_relabel(self) -> None:
         self._build_ok = False
         self._relabel()
+        if self.standing is not None and not self._standing_applied:
+            self._standing_applied = True
+            self.target.apply_standing(self.standing)
         self._build_ok = True  # not reached when relabelling failed: keep its message up
 
     @guarded(lambda self: self.message, "the calculation")

@@ -85,7 +85,6 @@ class TargetTab(_Tab):
         self._growth_key: tuple[str, frozenset[str]] | None = None
         self.gaps: list[dict[str, Any]] = []
         self._exact: dict[int, tuple[str, Decimal]] = {}
-        self.apply_standing(calc.standing)
 
     refresh_lists = PointsTab.refresh_lists
     _default_currency = PointsTab._default_currency
@@ -107,6 +106,21 @@ class TargetTab(_Tab):
         as_of = getattr(standing, "as_of", None)
         if isinstance(as_of, dt.date):
             self.date.widget.value = as_of
+        self.target_next_tier(standing)
+
+    def target_next_tier(self, standing: Any) -> None:
+        """Point the target at the tier above the one the standing performs at (if any)."""
+        rules = self.calc.get_rules()
+        if rules is None:
+            return
+        from partnerkit.tiers import evaluate_tier
+
+        on = self.date.widget.value or self.calc.on
+        self.refresh_tiers()
+        nxt = evaluate_tier(standing, on, rules).next_tier
+        values = [v for _label, v in self.tier.options]
+        if nxt in values:
+            self.tier.value = nxt
 
     def read_points(self, field: AmountField) -> Decimal | None:
         """A "points now" field; the standing's exact value while it shows the rounded one."""

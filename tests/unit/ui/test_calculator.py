@@ -342,12 +342,15 @@ def test_what_does_it_take_uses_the_standing_passed_by_the_dashboard():
     )
     calc = build(standing=standing)
     g = calc.target
+    assert g.tier.value == "Gold"  # the next tier up: nothing met yet
     assert g.sourced.widget.value == "60.00"
     rows = {r["requirement"]: r for r in g.gaps}
     assert rows["total"]["gap"] == 3
     assert rows["sold"]["sourced"] == Decimal("60")  # 3 points at 5 per US$100
     assert rows["managed"]["met"] is True
     calc.set_standing(Points(Decimal(200), Decimal(0), Decimal(100)))
+    assert g.tier.value == "Platinum"  # Gold met: the target moves to the next tier
+    g.tier.value = "Gold"
     assert "already meet every points requirement of Gold" in g.table.value
     g.tier.value = "Platinum"
     rows = {r["requirement"]: r for r in g.gaps}
