@@ -457,6 +457,9 @@ def test_f2_6_points_breakdown_filters_and_a_client_s_history(dash: Any) -> None
     expect(detail).to_contain_text("Active sold points:")
     expect(detail).to_contain_text("Sales history")
     expect(detail.locator(".pk-sales-history")).to_contain_text(re.compile("Active|Expired"))
+    save_screenshot(dash, "dashboard-points-drawer")
+    dash.locator(".pk-points-close").click()
+    expect(detail).to_be_hidden()
     no_error(dash)
 
 

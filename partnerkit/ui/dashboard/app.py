@@ -19,7 +19,7 @@ import ipywidgets as W
 
 from partnerkit.ui.dashboard.clients import ClientsPage
 from partnerkit.ui.dashboard.html import CSS, esc
-from partnerkit.ui.dashboard.state import DashboardState, Messages, default_as_of
+from partnerkit.ui.dashboard.state import INITIAL, DashboardState, Messages, default_as_of
 from partnerkit.ui.dashboard.team import TeamPage
 from partnerkit.ui.dashboard.tier import TierPage
 
@@ -83,6 +83,7 @@ class Dashboard(W.VBox):
         self.title = W.HTML()
         partners = st.partners()
         self.partner_picker = W.Dropdown(
+            style=INITIAL,
             options=[(f"{r.name} ({r.country})", str(r.partner_id)) for r in partners.itertuples()],
             value=partner_id,
             layout=W.Layout(width="340px"),
@@ -90,9 +91,10 @@ class Dashboard(W.VBox):
         self.partner_picker.add_class("pk-partner-picker")
         if len(partners) < 2:
             self.partner_picker.layout.display = "none"
-        self.as_of_picker = W.DatePicker(value=as_of, layout=W.Layout(width="260px"))
+        self.as_of_picker = W.DatePicker(value=as_of, style=INITIAL, layout=W.Layout(width="240px"))
         self.as_of_picker.add_class("pk-as-of")
         self.language = W.Dropdown(
+            style=INITIAL,
             options=[(name, code) for code, name in LANGUAGES.items()],
             value=st.locale,
             layout=W.Layout(width="300px"),

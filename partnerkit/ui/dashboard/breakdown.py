@@ -15,7 +15,7 @@ import pandas as pd
 
 from partnerkit.ui.dashboard import labels as L
 from partnerkit.ui.dashboard.html import esc, table
-from partnerkit.ui.dashboard.state import DashboardState
+from partnerkit.ui.dashboard.state import INITIAL, DashboardState
 
 PAGE_SIZE = 25
 COLS = "110px 110px 110px 110px 140px 130px"
@@ -33,9 +33,9 @@ class BreakdownView:
         self.selected: str | None = None
         self.filtered = pd.DataFrame()
         self._quiet = False
-        self.deal_filter = W.Dropdown(layout=W.Layout(width="260px"))
+        self.deal_filter = W.Dropdown(style=INITIAL, layout=W.Layout(width="300px"))
         self.deal_filter.add_class("pk-deal-filter")
-        self.market_filter = W.Dropdown(layout=W.Layout(width="260px"))
+        self.market_filter = W.Dropdown(style=INITIAL, layout=W.Layout(width="300px"))
         self.market_filter.add_class("pk-breakdown-market-filter")
         for w in (self.deal_filter, self.market_filter):
             w.observe(
@@ -71,6 +71,19 @@ class BreakdownView:
         self.page_label = W.HTML()
         self.detail = W.HTML()
         self.detail.add_class("pk-client-points")
+        # F2.6.3 opens in a right-hand drawer like the client panel, so it is seen wherever the
+        # user clicked in the list.
+        self.close_btn = W.Button(description="✕", layout=W.Layout(width="40px"))
+        self.close_btn.add_class("pk-points-close")
+        self.close_btn.on_click(
+            g(lambda: self.t("Could not close the panel"))(lambda _b: self.close_client())
+        )
+        self.drawer = W.VBox(
+            [W.HBox([self.close_btn], layout=W.Layout(justify_content="flex-end")), self.detail],
+            layout=W.Layout(width="640px", max_width="95vw", padding="8px 12px", display="none"),
+        )
+        self.drawer.add_class("pk-client-panel")
+        self.drawer.add_class("pk-points-drawer")
         self.widget = W.VBox()
 
     @property
@@ -107,12 +120,10 @@ class BreakdownView:
         self._apply()
         if self.selected:
             self.show_client(self.selected)
-        else:
-            self.detail.value = '<p class="pk-muted">{}</p>'.format(
-                esc(t("Click a client to see its sales and management history."))
-            )
+        self.close_btn.tooltip = t("Close")
+        hint = t("Click a client to see its sales and management history.")
         self.widget.children = [
-            W.HTML(f"<h3>{esc(t('Points breakdown'))}</h3>"),
+            W.HTML(f"<h3>{esc(t('Points breakdown'))}</h3><p class='pk-muted'>{esc(hint)}</p>"),
             W.HBox([self.deal_filter, self.market_filter], layout=W.Layout(flex_flow="row wrap")),
             self.summary,
             self.header,
@@ -121,8 +132,12 @@ class BreakdownView:
                 [self.prev_btn, self.page_label, self.next_btn],
                 layout=W.Layout(align_items="center"),
             ),
-            self.detail,
+            self.drawer,
         ]
+
+    def close_client(self) -> None:
+        self.selected = None
+        self.drawer.layout.display = "none"
 
     def _filters(self, _change: Any) -> None:
         if self._quiet:
@@ -210,6 +225,7 @@ class BreakdownView:
         t = self.t
         s = self.state.standing()
         self.selected = client_id
+        self.drawer.layout.display = ""
         ev = s.client_events(client_id)
         row = s.per_client[s.per_client["client_id"] == client_id]
         name = str(row.iloc[0]["client_name"]) if len(row) else client_id

@@ -98,7 +98,6 @@ class ClientPanel:
     def render(self) -> None:
         if self.client_id is None:
             return
-        t = self.t
         self.relabel()
         details = self.state.store.client_details(self.state.partner_id, self.client_id)
         if hasattr(details, "company"):

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import math
+import unicodedata
 from typing import Any
 
 import ipywidgets as W
@@ -21,6 +22,7 @@ from partnerkit.ui.dashboard.base import Page
 from partnerkit.ui.dashboard.client_panel import ClientPanel
 from partnerkit.ui.dashboard.html import esc, link, table
 from partnerkit.ui.dashboard.state import (
+    INITIAL,
     DashboardState,
     client_account_url,
     crm_company_url,
@@ -62,7 +64,13 @@ def _numeric_key(s: pd.Series) -> pd.Series:
 
 
 def _text_key(s: pd.Series) -> pd.Series:
-    return s.fillna("").astype(str).str.casefold()
+    """Accent- and case-insensitive order: "Açaí" sorts with "Acme", before "Azulejos"."""
+    return s.fillna("").astype(str).map(_fold)
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 class ClientsPage(Page):
@@ -97,13 +105,13 @@ class ClientsPage(Page):
             g(lambda: self.t("Could not show the renewal list"))(self._toggle_alerts), "value"
         )
 
-        self.search = W.Text(continuous_update=False, layout=W.Layout(width="260px"))
+        self.search = W.Text(continuous_update=False, style=INITIAL, layout=W.Layout(width="300px"))
         self.search.add_class("pk-client-search")
-        self.rel_filter = W.Dropdown(layout=W.Layout(width="230px"))
+        self.rel_filter = W.Dropdown(style=INITIAL, layout=W.Layout(width="280px"))
         self.rel_filter.add_class("pk-rel-filter")
-        self.market_filter = W.Dropdown(layout=W.Layout(width="230px"))
+        self.market_filter = W.Dropdown(style=INITIAL, layout=W.Layout(width="280px"))
         self.market_filter.add_class("pk-market-filter")
-        self.sort_by = W.Dropdown(layout=W.Layout(width="300px"))
+        self.sort_by = W.Dropdown(style=INITIAL, layout=W.Layout(width="300px"))
         self.sort_by.add_class("pk-sort-by")
         self.sort_desc = W.ToggleButton(value=False, layout=W.Layout(width="130px"))
         self.sort_desc.add_class("pk-sort-desc")
@@ -146,7 +154,7 @@ class ClientsPage(Page):
 
         # End services: confirmation with a reason, then Undo (F1.3.4).
         self.confirm_text = W.HTML()
-        self.reason = W.Text(layout=W.Layout(width="360px"))
+        self.reason = W.Text(style=INITIAL, layout=W.Layout(width="400px"))
         self.reason.add_class("pk-end-reason")
         self.confirm_btn = W.Button(button_style="danger")
         self.confirm_btn.add_class("pk-end-confirm")

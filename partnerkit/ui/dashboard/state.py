@@ -26,6 +26,7 @@ log = logging.getLogger("partnerkit.ui.dashboard")
 HUBSPOT_BASE_ENV = "PARTNERKIT_HUBSPOT_BASE_URL"
 HUBSPOT_DEFAULT_BASE = "https://app.hubspot.com"
 AS_OF_ENV = "PARTNERKIT_AS_OF"
+INITIAL = {"description_width": "initial"}  # labels at their natural width (no "Relaciona…")
 EXPIRING_DAYS = 90  # the Tier Insights window for expiring points (HubSpot's dashboard shows 90)
 
 

@@ -21,7 +21,7 @@ from partnerkit.ui.dashboard import labels as L
 from partnerkit.ui.dashboard.base import Page
 from partnerkit.ui.dashboard.breakdown import BreakdownView
 from partnerkit.ui.dashboard.html import Raw, esc, table
-from partnerkit.ui.dashboard.state import EXPIRING_DAYS, DashboardState
+from partnerkit.ui.dashboard.state import EXPIRING_DAYS, INITIAL, DashboardState
 
 
 def requirement_label(t: Any, name: str) -> str:
@@ -47,7 +47,7 @@ class TierPage(Page):
             g(lambda: self.t("Could not open the tab"))(self._tab_changed), "selected_index"
         )
         self.breakdown = BreakdownView(state)
-        self.get_to = W.Dropdown(layout=W.Layout(width="260px"))
+        self.get_to = W.Dropdown(style=INITIAL, layout=W.Layout(width="260px"))
         self.get_to.add_class("pk-get-to")
         self.get_to.observe(
             g(lambda: self.t("Could not show the gap"))(self._get_to_changed), "value"
@@ -486,6 +486,9 @@ class TierPage(Page):
             calc.set_standing(st.standing())
 
     def _changed(self, what: str) -> None:
+        if what == "partner":
+            self.breakdown.close_client()
+            self.breakdown.page_no = 0
         super()._changed(what)
 
 
