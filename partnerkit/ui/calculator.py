@@ -184,7 +184,57 @@ class _Tab:
         self.note.value = ""
 
 
-class PointsTab(_Tab):
+class _ClientTab(_Tab):
+    """A tab with the client's country, currency and a date: the lists follow the date's rules
+    (growth markets, supported currencies) and the currency follows the country."""
+
+    country: CountryField
+    currency: CurrencyField
+    date: DateField
+
+    def __init__(self, calc: PointsCalculator) -> None:
+        super().__init__(calc)
+        self._country_currency = ""
+        self._growth_key: tuple[str, frozenset[str]] | None = None
+
+    def refresh_lists(self, force: bool = False) -> None:
+        """Country list (growth markets on the date) and supported currencies on the date."""
+        calc = self.calc
+        on = self.date.widget.value or calc.on
+        rules = calc.get_rules()
+        if rules is None:
+            return
+        growth = rules.growth_countries(on)
+        key = (self.t.code, growth)
+        if force or key != self._growth_key:
+            self.country.relabel(self.t, growth)
+            self._growth_key = key
+        supported = rules.currencies(on)
+        estimated = estimated_currencies(rules, on)
+        keep = self.currency.widget.value
+        if keep is None:
+            keep = self._default_currency(supported, on)
+        self.currency.relabel(self.t, supported, estimated, keep)
+
+    def _default_currency(self, supported: list[str], on: dt.date) -> str | None:
+        code = self.country.code()
+        if code is None:
+            return None
+        ccy, own = default_currency(code, on, supported)
+        self._country_currency = own
+        return ccy
+
+    def country_changed(self) -> None:
+        """A new country: its currency becomes the default (the user may change it after)."""
+        rules = self.calc.get_rules()
+        if rules is None or self.country.code() is None:
+            return
+        on = self.date.widget.value or self.calc.on
+        ccy = self._default_currency(rules.currencies(on), on)
+        self.currency.widget.value = ccy
+
+
+class PointsTab(_ClientTab):
     """F3.1: what one deal earns."""
 
     def __init__(self, calc: PointsCalculator) -> None:
@@ -227,8 +277,6 @@ class PointsTab(_Tab):
         )
         self.box.add_class("pk-points-tab")
         self.others.show(False)
-        self._country_currency = ""
-        self._growth_key: tuple[str, frozenset[str]] | None = None
 
     def watch(self) -> None:
         calc = self.calc
@@ -275,42 +323,6 @@ class PointsTab(_Tab):
         self.heading_out.value = "<h4>{}</h4>".format(esc(t("Points for this deal")))
         self.refresh_lists(force=True)
 
-    def refresh_lists(self, force: bool = False) -> None:
-        """Country list (growth markets on the date) and supported currencies on the date."""
-        calc = self.calc
-        on = self.date.widget.value or calc.on
-        rules = calc.get_rules()
-        if rules is None:
-            return
-        growth = rules.growth_countries(on)
-        key = (self.t.code, growth)
-        if force or key != self._growth_key:
-            self.country.relabel(self.t, growth)
-            self._growth_key = key
-        supported = rules.currencies(on)
-        estimated = estimated_currencies(rules, on)
-        keep = self.currency.widget.value
-        if keep is None:
-            keep = self._default_currency(supported, on)
-        self.currency.relabel(self.t, supported, estimated, keep)
-
-    def _default_currency(self, supported: list[str], on: dt.date) -> str | None:
-        code = self.country.code()
-        if code is None:
-            return None
-        ccy, own = default_currency(code, on, supported)
-        self._country_currency = own
-        return ccy
-
-    def country_changed(self) -> None:
-        """A new country: its currency becomes the default (the user may change it after)."""
-        rules = self.calc.get_rules()
-        if rules is None or self.country.code() is None:
-            return
-        on = self.date.widget.value or self.calc.on
-        ccy = self._default_currency(rules.currencies(on), on)
-        self.currency.widget.value = ccy
-
     def figures_html(self, e: Any = None) -> str:
         t = self.t
         if e is None:
@@ -349,8 +361,14 @@ class PointsTab(_Tab):
             )
             first_sold = None
             amount = None  # invalid input: no result
-        values = (rules, amount, country, currency, on, others)
-        if any(v is None for v in values):
+        if (
+            rules is None
+            or amount is None
+            or country is None
+            or currency is None
+            or on is None
+            or others is None
+        ):
             self.problem.clear()
             self.clear_outputs(self.figures_html(None))
             return
@@ -458,7 +476,7 @@ def _how_block(t: Translator, lines: list[str], core_lines: list[str]) -> str:
     )
 
 
-class CurrencyTab(_Tab):
+class CurrencyTab(_ClientTab):
     """F3.2: points -> currency, or currency -> points."""
 
     def __init__(self, calc: PointsCalculator) -> None:
@@ -508,8 +526,6 @@ class CurrencyTab(_Tab):
             ]
         )
         self.box.add_class("pk-currency-tab")
-        self._country_currency = ""
-        self._growth_key: tuple[str, frozenset[str]] | None = None
 
     def watch(self) -> None:
         calc = self.calc
@@ -527,11 +543,6 @@ class CurrencyTab(_Tab):
             w.observe(calc._on_currency_change, "value")
         self.country.widget.observe(calc._on_currency_country, "value")
         self.date.widget.observe(calc._on_currency_date, "value")
-
-    # The list/currency plumbing is the same as the points tab's.
-    refresh_lists = PointsTab.refresh_lists
-    _default_currency = PointsTab._default_currency
-    country_changed = PointsTab.country_changed
 
     def relabel(self) -> None:
         t = self.t
@@ -639,7 +650,15 @@ class CurrencyTab(_Tab):
             first.message.clear()
         if not second.widget.value.strip():
             second.message.clear()
-        if any(v is None for v in (rules, country, currency, on, a, b, others)):
+        if (
+            rules is None
+            or country is None
+            or currency is None
+            or on is None
+            or a is None
+            or b is None
+            or others is None
+        ):
             self.problem.clear()
             self.clear_outputs(self.figures_html(None))
             return
@@ -685,7 +704,7 @@ class CurrencyTab(_Tab):
         self.note.value = self.estimate_note(list(c.rules_used), rules, on)
 
 
-class PointsCalculator(widgets.VBox):
+class PointsCalculator(widgets.VBox):  # type: ignore[misc]  # ipywidgets is untyped
     """The F3 points calculator component (also the dashboard's Tier-page side panel).
 
     PointsCalculator(rules=None, locale="en", standing=None, on=None)

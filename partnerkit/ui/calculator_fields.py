@@ -315,7 +315,7 @@ class DateField(Field):
         )
 
     def read(self, t: Translator, *, required: bool = True) -> dt.date | None:
-        value = self.widget.value
+        value: dt.date | None = self.widget.value
         if value is None and required:
             self.message.error(t("Choose a date: it decides which rules apply."))
             return None

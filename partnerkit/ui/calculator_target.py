@@ -28,7 +28,7 @@ from partnerkit.ui.widgets_common import esc
 if TYPE_CHECKING:
     from partnerkit.ui.calculator import PointsCalculator
 
-from partnerkit.ui.calculator import PointsTab, _Tab
+from partnerkit.ui.calculator import _ClientTab
 
 # Which credits count toward each kind of requirement (program-rules.md §6): the total counts
 # everything, the sold minimum counts sourced and assisted, the sourced minimum only sourced.
@@ -46,7 +46,7 @@ def _as_input(points: Decimal) -> Decimal:
     return points.quantize(Decimal("0.0001"), rounding=ROUND_UP)
 
 
-class TargetTab(_Tab):
+class TargetTab(_ClientTab):
     def __init__(self, calc: PointsCalculator) -> None:
         super().__init__(calc)
         self.tier = widgets.Dropdown(
@@ -81,14 +81,8 @@ class TargetTab(_Tab):
             ]
         )
         self.box.add_class("pk-target-tab")
-        self._country_currency = ""
-        self._growth_key: tuple[str, frozenset[str]] | None = None
         self.gaps: list[dict[str, Any]] = []
         self._exact: dict[int, tuple[str, Decimal]] = {}
-
-    refresh_lists = PointsTab.refresh_lists
-    _default_currency = PointsTab._default_currency
-    country_changed = PointsTab.country_changed
 
     def apply_standing(self, standing: Any) -> None:
         """Fill the "points now" fields from the dashboard's standing (or leave them as typed)."""
@@ -198,7 +192,16 @@ class TargetTab(_Tab):
         tier = self.tier.value
         self.gaps = []
         self.result = None
-        if any(v is None for v in (rules, sourced, assisted, managed, country, currency, on, tier)):
+        if (
+            rules is None
+            or sourced is None
+            or assisted is None
+            or managed is None
+            or country is None
+            or currency is None
+            or on is None
+            or tier is None
+        ):
             self.problem.clear()
             self.table.value = ""
             self.how.value = ""
