@@ -1,4 +1,7 @@
-"""CLI for the core (F2, F3): `points`, `convert`, `tier`, `rules`. JSON output is a stable contract."""
+"""CLI for the core (F2, F3): `points`, `convert`, `tier`, `rules`.
+
+JSON output is a stable contract.
+"""
 
 from __future__ import annotations
 
@@ -60,7 +63,8 @@ def _common(p: argparse.ArgumentParser, *, amount: bool = True) -> None:
                    help="for an upsell: when the product line was first sold (the 2024-02-27 rule)")
     p.add_argument("--other-partners", type=int, default=0,
                    help="how many OTHER partners also manage this client (managed points split)")
-    p.add_argument("--rules", help="your rules file overriding the shipped one (or PARTNERKIT_RULES)")
+    p.add_argument("--rules",
+                   help="your rules file overriding the shipped one (or PARTNERKIT_RULES)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
 
@@ -144,7 +148,8 @@ def standing_payload(rules: Rulebook, ledger: Ledger, as_of: dt.date, credited: 
         "expiring_points": {str(k): num(v) for k, v in s.expiring.items()},
         "performance_tier": perf.tier_label,
         "next_tier": perf.next_tier,
-        "gaps": {t: [{"requirement": r.name, "required": None if r.required is None else num(r.required),
+        "gaps": {t: [{"requirement": r.name,
+                      "required": None if r.required is None else num(r.required),
                       "actual": None if r.actual is None else num(r.actual), "gap": num(r.gap),
                       "met": r.met, "provenance": r.ref.provenance if r.ref else None}
                      for r in perf.gap_to(t)] for t in perf.ladder},
@@ -163,7 +168,7 @@ def standing_payload(rules: Rulebook, ledger: Ledger, as_of: dt.date, credited: 
         f" assisted {fmt_points(s.assisted_points)})",
         f"  Managed points:  {fmt_points(s.managed_points)}",
         f"  Total points:    {fmt_points(s.total_points)}",
-        f"  Expiring in 30/60/90 days: "
+        "  Expiring in 30/60/90 days: "
         + " / ".join(fmt_points(s.expiring[d]) for d in (30, 60, 90)),
         f"Performance tier: {perf.tier_label}",
     ]
@@ -201,7 +206,8 @@ def cmd_rules(args: argparse.Namespace) -> int:
     ladder = rules.tier_ladder(on)
     payload = {
         "date": on.isoformat(), "sources": list(rules.sources),
-        "currencies": {c: str(rules.currency_rule(c, on).local_per_100) for c in rules.currencies(on)},
+        "currencies": {c: str(rules.currency_rule(c, on).local_per_100)
+                       for c in rules.currencies(on)},
         "growth_markets": sorted(rules.growth_countries(on)),
         "tiers": [{"tier": t.tier, "total_min": str(t.total_min), "sold_min": str(t.sold_min),
                    "sold_min_counts": t.sold_min_counts,
@@ -221,16 +227,17 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("points", help="points a deal is worth (F3.1)",
-                       description="What a deal is worth in sold points, plus managed points if you "
-                       "also manage the client (F3.1). Example: partnerkit points --amount 1000 "
-                       "--currency USD --country US --deal-type sourced --manage")
+                       description="What a deal is worth in sold points, plus managed points if "
+                       "you also manage the client (F3.1). Example: partnerkit points "
+                       "--amount 1000 --currency USD --country US --deal-type sourced --manage")
     p.add_argument("--amount", required=True, help="MRR sold, in the client's currency")
     p.add_argument("--manage", action="store_true", help="you will also manage this client")
     _common(p)
     p.set_defaults(handler=cmd_points)
 
     c = sub.add_parser("convert", help="points <-> currency (F3.2)",
-                       description="Convert points to the MRR that earns them, or MRR to points (F3.2).")
+                       description="Convert points to the MRR that earns them, or MRR to points "
+                       "(F3.2).")
     c.add_argument("--to", choices=["currency", "points"], required=True)
     c.add_argument("--sold-points")
     c.add_argument("--managed-points")
@@ -240,9 +247,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     c.set_defaults(handler=cmd_convert)
 
     t = sub.add_parser("tier", help="standing and tier from a ledger or the database (F2)",
-                       description="Points standing, performance tier, credited tier through reviews, "
-                       "gaps and expiring points, from a ledger CSV (see README 'Ledger CSV') or a "
-                       "partner in the database.")
+                       description="Points standing, performance tier, credited tier through "
+                       "reviews, gaps and expiring points, from a ledger CSV (see README "
+                       "'Ledger CSV') or a partner in the database.")
     t.add_argument("--ledger", help="a ledger CSV file")
     t.add_argument("--partner", help="a partner id in the database (see 'partnerkit partners')")
     t.add_argument("--db", help="database URL (default: PARTNERKIT_DB or the local database)")

@@ -172,7 +172,7 @@ class Ledger:
     @staticmethod
     def from_records(rows: Iterable[dict[str, object]], source: str = "ledger") -> Ledger:
         """Validate plain records (values as text, dates, Decimals or ints) into a Ledger."""
-        clean, problems = _validate_records(((0, r) for r in rows))
+        clean, problems = _validate_records((0, r) for r in rows)
         if problems:
             raise LedgerError(problems, source)
         return _frame_from_clean(clean)
@@ -206,7 +206,7 @@ class Ledger:
                     "kind": row.kind,
                     "client_id": row.client_id,
                     "client_name": row.client_name,
-                    "date": row.date.strftime("%Y-%m") if is_managed else row.date.strftime("%Y-%m-%d"),
+                    "date": row.date.strftime("%Y-%m" if is_managed else "%Y-%m-%d"),
                     "deal_type": row.deal_type,
                     "amount": str(Decimal(int(row.amount_units)) / 10_000),
                     "currency": row.currency,
@@ -270,7 +270,7 @@ def parse_ledger_csv(stream: IO[str], source: str = "ledger.csv") -> Ledger:
         )
     reader.fieldnames = header
     numbered = ((reader.line_num, row) for row in reader)
-    clean, problems = _validate_records(numbered)  # type: ignore[arg-type]
+    clean, problems = _validate_records(numbered)
     if problems:
         raise LedgerError(problems, source)
     return _frame_from_clean(clean)
@@ -304,7 +304,8 @@ def _validate_records(
             flag("client_id", "a client id is required")
         date: dt.date | None = None
         try:
-            date = parse_month(row.get("date")) if kind == "managed" else parse_date(row.get("date"))
+            raw_date = row.get("date")
+            date = parse_month(raw_date) if kind == "managed" else parse_date(raw_date)
         except ValueError as e:
             flag("date", str(e).split(": ", 1)[-1])
         deal_type = _text(row, "deal_type").lower()
@@ -342,7 +343,8 @@ def _validate_records(
                 if others < 0:
                     raise ValueError
             except ValueError:
-                flag("other_partners", f"{_text(row, 'other_partners')!r} is not a whole number >= 0")
+                flag("other_partners",
+                     f"{_text(row, 'other_partners')!r} is not a whole number >= 0")
         if len(problems) > bad:
             continue
         clean.append(

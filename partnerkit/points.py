@@ -76,7 +76,8 @@ class Conversion:
                     "managed_value": float(_round_money(self.managed_value)),
                     "sold_value_exact": str(self.sold_value),
                     "managed_value_exact": str(self.managed_value), **common}
-        return {"sold_points": float(self.sold_points), "managed_points": float(self.managed_points),
+        return {"sold_points": float(self.sold_points),
+                "managed_points": float(self.managed_points),
                 "total_points": float(self.total_points), **common}
 
 
@@ -90,7 +91,8 @@ def _estimate_notes(refs: list[RuleRef]) -> list[str]:
         if r.provenance in ("estimate", "derived"):
             what = f"{r.table} {r.key}"
             detail = f": {r.note}" if r.note else ""
-            notes.append(f"{what} is {PROVENANCE_LABEL[r.provenance]}, not HubSpot's figure{detail}")
+            label = PROVENANCE_LABEL[r.provenance]
+            notes.append(f"{what} is {label}, not HubSpot's figure{detail}")
     return notes
 
 
@@ -145,9 +147,10 @@ def estimate_points(
     usd = value / ctx.local_per_100 * HUNDRED
     sold = value / ctx.local_per_100 * sold_rule.points_per_100
     refs = [*ctx.refs, sold_rule.ref]
+    ccy_label = PROVENANCE_LABEL[ctx.refs[0].provenance]
     lines = [
         f"{value:,} {ctx.currency} = US${fmt_points(usd)} at the program amount "
-        f"{ctx.local_per_100:,} {ctx.currency} per US$100 ({PROVENANCE_LABEL[ctx.refs[0].provenance]})",
+        f"{ctx.local_per_100:,} {ctx.currency} per US$100 ({ccy_label})",
         f"client country {ctx.country}: {ctx.market} market",
         f"{deal_type} rate {sold_rule.points_per_100} points per US$100 "
         f"(in force {sold_rule.effective_from.isoformat()}"

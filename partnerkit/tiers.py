@@ -61,7 +61,8 @@ class Requirement:
 
     def describe(self) -> str:
         if self.name == "certification":
-            return f"{self.tier}: certification {'valid' if self.met else 'NOT valid'} {self.note}".strip()
+            state = "valid" if self.met else "NOT valid"
+            return f"{self.tier}: certification {state} {self.note}".strip()
         label = PROVENANCE_LABEL.get(self.ref.provenance, "") if self.ref else ""
         state = "met" if self.met else f"short by {fmt_points(self.gap)}"
         return (f"{self.tier} {self.name} minimum {fmt_points(self.required or 0)} ({label}): "

@@ -166,16 +166,19 @@ class Rulebook:
         """Points per US$100 for a credit type in a market, in force on the deciding date.
 
         Sourced points are decided by the product line's first-sale date when the policy says so
-        (the 2024-02-27 rule): an upsell on a line first sold before the cut-over keeps the old rate.
+        (the 2024-02-27 rule): an upsell on a line first sold before the cut-over keeps the old
+        rate.
         """
         if credit not in CREDITS:
             raise ValueError(f"deal type {credit!r} is not one of: {', '.join(CREDITS)}")
         if market not in MARKETS:
             raise ValueError(f"market {market!r} is not one of: {', '.join(MARKETS)}")
         deciding = self._clamp(self.rate_date(credit, on, first_sold))
-        found = _pick((r for r in self.rates if r.credit == credit and r.market == market), deciding)
+        found = _pick((r for r in self.rates if r.credit == credit and r.market == market),
+                      deciding)
         if found is None:
-            raise RulesError([f"rates: no {credit}/{market} rate in force on {deciding.isoformat()}"])
+            raise RulesError(
+                [f"rates: no {credit}/{market} rate in force on {deciding.isoformat()}"])
         return found
 
     def rate_date(self, credit: str, on: dt.date, first_sold: dt.date | None) -> dt.date:
@@ -206,7 +209,8 @@ class Rulebook:
         if found is None:
             raise UnknownCurrencyError(
                 f"currency {currency!r} has no program amount on {on.isoformat()}; supported: "
-                f"{', '.join(self.currencies(self._clamp(on)))} (add a row to your rules file for another)"
+                f"{', '.join(self.currencies(self._clamp(on)))} "
+                "(add a row to your rules file for another)"
             )
         return found
 
@@ -251,7 +255,8 @@ class Rulebook:
         found = _pick((p for p in self.policies if p.key == key), on)
         if found is None:
             # Fall back to the earliest row: policies before the program's records still apply.
-            rows = sorted((p for p in self.policies if p.key == key), key=lambda p: p.effective_from)
+            rows = sorted((p for p in self.policies if p.key == key),
+                          key=lambda p: p.effective_from)
             if not rows:
                 raise RulesError([f"policy: no row for key {key!r}"])
             found = rows[0] if on < rows[0].effective_from else rows[-1]
@@ -311,5 +316,7 @@ class Rulebook:
         return sorted(dates)
 
     def versions(self) -> list[RuleRef]:
-        return [r.ref for r in (*self.rates, *self.currencies_, *self.growth_markets,
-                                *self.tiers, *self.policies)]
+        rows: tuple[RateRule | CurrencyRule | GrowthMarketRule | TierRequirement | PolicyRule,
+                    ...] = (*self.rates, *self.currencies_, *self.growth_markets, *self.tiers,
+                            *self.policies)
+        return [r.ref for r in rows]

@@ -7,6 +7,7 @@ broken file never half-loads.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import tomllib
 from collections import defaultdict
 from collections.abc import Callable
@@ -196,13 +197,13 @@ def parse_rules(text: str, source: str = "rules.toml", *, default_provenance: st
     policies: list[PolicyRule] = []
     for i, raw in enumerate(_rows(doc, "policy", problems)):
         base = _dated(raw, "policy", i, problems, source, default_provenance)
-        key = raw.get("key")
-        if not isinstance(key, str) or not key:
+        pkey = raw.get("key")
+        if not isinstance(pkey, str) or not pkey:
             problems.add("policy", i, "key", "is required")
         elif "value" not in raw:
             problems.add("policy", i, "value", "is required")
         elif base:
-            policies.append(PolicyRule(key=key, value=raw["value"], **base))
+            policies.append(PolicyRule(key=pkey, value=raw["value"], **base))
 
     if problems.items:
         raise RulesError(problems.items)
@@ -243,17 +244,18 @@ def validate(book: Rulebook) -> None:
             groups[identity(row)].append(row)
         for key, rows in groups.items():
             rows.sort(key=lambda r: r.effective_from)
-            for a, b in zip(rows, rows[1:], strict=False):
+            for a, b in itertools.pairwise(rows):
                 name = "/".join(str(k) for k in key)
                 if a.effective_to is None or a.effective_to >= b.effective_from:
                     problems.append(f"{table} {name}: {_label(a)} overlaps {_label(b)}")
-                elif table in CONTINUOUS and a.effective_to + dt.timedelta(days=1) != b.effective_from:
+                elif (table in CONTINUOUS
+                      and a.effective_to + dt.timedelta(days=1) != b.effective_from):
                     problems.append(f"{table} {name}: gap between {_label(a)} and {_label(b)}")
     # Thresholds must rise up the ladder on every date any tier row starts.
     starts = sorted({t.effective_from for t in book.tiers})
     for on in starts:
         ladder = sorted((t for t in book.tiers if t.in_force(on)), key=lambda t: t.rank)
-        for low, high in zip(ladder, ladder[1:], strict=False):
+        for low, high in itertools.pairwise(ladder):
             for attr in ("total_min", "sold_min", "managed_min"):
                 lo, hi = getattr(low, attr), getattr(high, attr)
                 if lo is not None and hi is not None and hi <= lo:
