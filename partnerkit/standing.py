@@ -59,7 +59,8 @@ def _np_add_months(days: np.ndarray, months: np.ndarray) -> np.ndarray:
     target = m + months.astype("timedelta64[M]")
     month_len = ((target + np.timedelta64(1, "M")).astype("datetime64[D]")
                  - target.astype("datetime64[D]")).astype(np.int64)
-    return target.astype("datetime64[D]") + np.minimum(day_of_month, month_len - 1)
+    out: np.ndarray = target.astype("datetime64[D]") + np.minimum(day_of_month, month_len - 1)
+    return out
 
 
 _SPLIT_BITS = 26
@@ -80,8 +81,10 @@ def _factorize(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 def _equals(column: pd.Series, value: str) -> np.ndarray:
     """Row mask column == value; on a categorical column it compares integer codes."""
     if isinstance(column.dtype, pd.CategoricalDtype):
-        return (column == value).to_numpy(dtype=bool)
-    return column.to_numpy(dtype=object) == value
+        codes: np.ndarray = (column == value).to_numpy(dtype=bool)
+        return codes
+    mask: np.ndarray = column.to_numpy(dtype=object) == value
+    return mask
 
 
 def _exact_group_sums(groups: np.ndarray, units: np.ndarray, size: int) -> np.ndarray:
@@ -101,7 +104,8 @@ def _exact_group_sums(groups: np.ndarray, units: np.ndarray, size: int) -> np.nd
         hi = units >> _SPLIT_BITS
         lo_s = np.rint(np.bincount(groups, weights=lo, minlength=size)).astype(np.int64)
         hi_s = np.rint(np.bincount(groups, weights=hi, minlength=size)).astype(np.int64)
-        return hi_s.astype(object) * (1 << _SPLIT_BITS) + lo_s.astype(object)
+        exact: np.ndarray = hi_s.astype(object) * (1 << _SPLIT_BITS) + lo_s.astype(object)
+        return exact
     s = pd.Series(units.astype(object)).groupby(groups).sum()
     out = np.zeros(size, dtype=object)
     out[s.index.to_numpy()] = [int(v) for v in s.to_numpy()]
@@ -177,7 +181,9 @@ class Valuation:
         epoch = day_lut.lookup(np.searchsorted(bounds, day_lut.days, side="right"))
         first = f["first_sold"].to_numpy().astype("datetime64[D]")
         has_first = ~np.isnat(first) & (credit_code == 0)
-        first_epoch = np.where(has_first, np.searchsorted(bounds, np.where(has_first, first, self.dates), side="right"), -1)
+        first_epoch = np.where(
+            has_first,
+            np.searchsorted(bounds, np.where(has_first, first, self.dates), side="right"), -1)
         others = f["other_partners"].to_numpy().astype(np.int64)
         others = np.where(self.is_sold, 0, others)
         ne = len(bounds) + 2
@@ -229,7 +235,10 @@ class Valuation:
 
     @cached_property
     def client_info(self) -> dict[str, np.ndarray]:
-        """Per client (in client-code order): id, latest name, latest country, deal type (F2.6.1)."""
+        """Per client (in client-code order): id, latest name, latest country, deal type.
+
+        (F2.6.1)
+        """
         f = self.ledger.frame
         nclients = len(self.client_ids)
         last = np.zeros(nclients, dtype=np.int64)
@@ -242,7 +251,8 @@ class Valuation:
         is_assisted = _equals(f["deal_type"], "assisted")
         has_sourced = np.bincount(self.client_codes[self.is_sourced_deal], minlength=nclients) > 0
         has_assisted = np.bincount(self.client_codes[is_assisted], minlength=nclients) > 0
-        deal_type = np.where(has_sourced, "sourced", np.where(has_assisted, "assisted", "managed-only"))
+        deal_type = np.where(has_sourced, "sourced",
+                             np.where(has_assisted, "assisted", "managed-only"))
         return {
             "client_id": self.client_ids,
             "client_name": client_name,
@@ -316,16 +326,18 @@ class Valuation:
         active = self.is_sold & (self.dates <= day) & (self.expires > day)
         expired = self.is_sold & (self.expires <= day)
         latest = self.latest_managed_month(as_of)
-        managed = (~self.is_sold & (self.dates == latest)) if latest is not None else np.zeros(self.n, bool)
+        managed = ((~self.is_sold & (self.dates == latest)) if latest is not None
+                   else np.zeros(self.n, bool))
         return active, expired, managed
 
     def event_points(self, rows: np.ndarray) -> list[Decimal]:
-        return [self.combos[c].points(u) for c, u in zip(self.combo_codes[rows], self.units[rows], strict=True)]
+        return [self.combos[c].points(u)
+                for c, u in zip(self.combo_codes[rows], self.units[rows], strict=True)]
 
 
 @dataclass(frozen=True)
 class Standing:
-    """Where a partner stands on `as_of`: active sold points, managed points and what is behind them."""
+    """Where a partner stands on `as_of`: active sold and managed points and what is behind them."""
 
     as_of: dt.date
     sourced_points: Decimal
@@ -452,7 +464,8 @@ def _need(rules: Rulebook | None) -> Rulebook:
     return rules
 
 
-def _per_client_frame(v: Valuation, per: dict[str, dict[str, Decimal]], as_of: dt.date) -> pd.DataFrame:
+def _per_client_frame(v: Valuation, per: dict[str, dict[str, Decimal]],
+                      as_of: dt.date) -> pd.DataFrame:
     columns = PER_CLIENT_COLUMNS
     if not v.n:
         return pd.DataFrame(columns=columns)
@@ -524,14 +537,17 @@ def history(
                 if combo.credit == "managed" and managed_units[c, j]:
                     acc["managed"] += combo.points(managed_units[c, j])
         records.append((_month_end_of_index(k), acc, projected))
-    rows = [(d, a["sourced"], a["assisted"], a["managed"], p) for d, a, p in records if not p]
-    rows.append((as_of, current.sourced_points, current.assisted_points, current.managed_points, False))
+    rows: list[tuple[dt.date, Decimal, Decimal, Decimal, bool]] = [
+        (d, a["sourced"], a["assisted"], a["managed"], p) for d, a, p in records if not p]
+    rows.append((as_of, current.sourced_points, current.assisted_points, current.managed_points,
+                 False))
     rows += [(d, a["sourced"], a["assisted"], a["managed"], p) for d, a, p in records if p]
     out = pd.DataFrame(rows, columns=["month_end", "sourced", "assisted", "managed", "projected"])
     out["sold"] = out["sourced"] + out["assisted"]
     out["total"] = out["sold"] + out["managed"]
     out["is_as_of"] = out["month_end"] == as_of
-    return out[["month_end", "sourced", "assisted", "sold", "managed", "total", "projected", "is_as_of"]]
+    return out[["month_end", "sourced", "assisted", "sold", "managed", "total", "projected",
+                "is_as_of"]]
 
 
 def point_changes(
@@ -567,4 +583,5 @@ def point_changes(
                          d["lost_managed"], net))
     out = pd.DataFrame(rows, columns=["client_id", "client_name", "new_sold", "lost_sold",
                                       "new_managed", "lost_managed", "net"])
-    return out.sort_values("net", key=lambda s: s.astype(float).abs(), ascending=False).reset_index(drop=True)
+    out = out.sort_values("net", key=lambda s: s.astype(float).abs(), ascending=False)
+    return out.reset_index(drop=True)
