@@ -138,8 +138,11 @@ class ReportContent:
 
 
 def _tier_name(obj: Any) -> str | None:
+    """The tier's name, None for untiered (the core names it 'Untiered' in a CreditedTier)."""
     tier = getattr(obj, "tier", None)
-    return str(tier) if tier else None
+    if not tier or str(tier).strip().lower() == "untiered":
+        return None
+    return str(tier)
 
 
 # ------------------------------------------------------------------ the core, through adapters
@@ -154,11 +157,16 @@ def _evaluate(standing: Any, on: dt.date, rules: Any, certified_until: dt.date |
 def _credited(ledger: Any, rules: Any, partner: Any, as_of: dt.date) -> Any:
     from partnerkit.tiers import credited_tier
 
+    # Adapter: the core needs a credited-since date on or before as_of. Without one (or for a
+    # month before it) assume the partner held its recorded credited tier from as_of.
+    since = partner.credited_since or partner.joined_on or as_of
+    if since > as_of:
+        since = as_of
     return credited_tier(
         ledger,
         rules,
         credited=partner.credited_tier,
-        credited_since=partner.credited_since,
+        credited_since=since,
         as_of=as_of,
         certified_until=partner.certified_until,
     )

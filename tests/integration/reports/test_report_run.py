@@ -202,3 +202,20 @@ def test_rerunning_a_month_replaces_the_report_cleanly(book, tmp_path: Path):
     month = tmp_path / "2026-10"
     assert sorted(p.name for p in month.iterdir()) == ["p02.html", "p02.ipynb", "p02.json"]
     assert set(second.files) == {"ipynb", "html", "json"}
+
+
+def test_a_partner_without_a_credited_since_date_still_gets_a_report(book, tmp_path: Path):
+    from partnerkit import credited_tier, load_rules
+    from partnerkit.store import Partner, open_store
+
+    url, _ids = book
+    with open_store(url) as store:
+        p = store.get_partner("p02")
+        store.upsert_partner(Partner(p.partner_id, p.name, p.country, p.currency,
+                                     p.certified_until, p.joined_on, None, None))
+        ledger = store.load_ledger("p02")
+    result = run_report(job(url, tmp_path, partner="p02", pdf=False))
+    data = json.loads(Path(result.files["json"]).read_text())
+    core = credited_tier(ledger, load_rules(), credited=None, credited_since=p.joined_on,
+                         as_of=MONTH_END, certified_until=p.certified_until)
+    assert data["credited_tier"] == (None if core.tier == "Untiered" else core.tier)
