@@ -39,12 +39,30 @@ def test_there_are_notebooks_to_check():
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_the_notebook_runs_headless_under_nbval_lax(notebook: Path, seeded_db: str, tmp_path):
-    env = {**os.environ, "PARTNERKIT_DB": seeded_db, "PARTNERKIT_AS_OF": TODAY.isoformat(),
-           "MPLBACKEND": "agg"}
+    env = {
+        **os.environ,
+        "PARTNERKIT_DB": seeded_db,
+        "PARTNERKIT_AS_OF": TODAY.isoformat(),
+        "MPLBACKEND": "agg",
+    }
     p = subprocess.run(
-        [sys.executable, "-m", "pytest", "--nbval-lax", "-p", "no:cacheprovider", "-q",
-         "--rootdir", str(ROOT), str(notebook.relative_to(ROOT))],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--nbval-lax",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            "--rootdir",
+            str(ROOT),
+            str(notebook.relative_to(ROOT)),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert p.returncode == 0, p.stdout[-4000:] + p.stderr[-2000:]
     assert " passed" in p.stdout and " failed" not in p.stdout

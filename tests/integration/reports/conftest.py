@@ -17,8 +17,13 @@ def _months_back(day: dt.date, n: int) -> dt.date:
     return dt.date(k // 12, k % 12 + 1, 1)
 
 
-def write_book(url: str, n_partners: int = 3, clients: int = 4, today: dt.date = TODAY,
-               ids: list[str] | None = None) -> list[str]:
+def write_book(
+    url: str,
+    n_partners: int = 3,
+    clients: int = 4,
+    today: dt.date = TODAY,
+    ids: list[str] | None = None,
+) -> list[str]:
     """Create `n_partners` partners, each with `clients` clients: sold deals over the last 14
     months (some expiring soon), monthly managed snapshots, renewals within 120 days.
     Returns the partner ids. Deterministic."""
@@ -34,50 +39,86 @@ def write_book(url: str, n_partners: int = 3, clients: int = 4, today: dt.date =
     try:
         for i, pid in enumerate(ids):
             country = countries[i % len(countries)]
-            store.upsert_partner(Partner(
-                partner_id=pid, name=f"Agência {i} <&> Parceiros", country=country,
-                currency=currencies[country], certified_until=dt.date(2027, 6, 30),
-                joined_on=dt.date(2023, 1, 1), credited_tier="Gold",
-                credited_since=dt.date(2025, 7, 15),
-            ))
+            store.upsert_partner(
+                Partner(
+                    partner_id=pid,
+                    name=f"Agência {i} <&> Parceiros",
+                    country=country,
+                    currency=currencies[country],
+                    certified_until=dt.date(2027, 6, 30),
+                    joined_on=dt.date(2023, 1, 1),
+                    credited_tier="Gold",
+                    credited_since=dt.date(2025, 7, 15),
+                )
+            )
             client_rows, ledger_rows, renewal_rows = [], [], []
             for c in range(clients):
                 cid = f"c{c:02d}"
                 ccountry = countries[(i + c) % len(countries)]
                 cur = currencies[ccountry]
                 name = f"Client {c} <b>of</b> {pid}" if c == 0 else f"Client {c} of {pid}"
-                client_rows.append({
-                    "partner_id": pid, "client_id": cid, "name": name, "country": ccountry,
-                    "relationship": "both", "deal_type": "sourced" if c % 2 == 0 else "assisted",
-                    "currency": cur,
-                })
+                client_rows.append(
+                    {
+                        "partner_id": pid,
+                        "client_id": cid,
+                        "name": name,
+                        "country": ccountry,
+                        "relationship": "both",
+                        "deal_type": "sourced" if c % 2 == 0 else "assisted",
+                        "currency": cur,
+                    }
+                )
                 # Sold deals: one 11.5 months ago (expires within 90 days), one 3 months ago.
                 for k, back in enumerate((11, 3 + c % 3)):
                     close = _months_back(today, back) + dt.timedelta(days=4 + c)
-                    ledger_rows.append({
-                        "partner_id": pid, "event_id": f"{cid}-s{k}", "kind": "sold",
-                        "client_id": cid, "client_name": name, "date": close,
-                        "deal_type": "sourced" if (c + k) % 2 == 0 else "assisted",
-                        "amount_units": (400 + 150 * c + 37 * i) * 10_000 * (k + 1),
-                        "currency": cur, "country": ccountry, "product_line": "Marketing Hub",
-                        "first_sold": None, "other_partners": 0,
-                    })
+                    ledger_rows.append(
+                        {
+                            "partner_id": pid,
+                            "event_id": f"{cid}-s{k}",
+                            "kind": "sold",
+                            "client_id": cid,
+                            "client_name": name,
+                            "date": close,
+                            "deal_type": "sourced" if (c + k) % 2 == 0 else "assisted",
+                            "amount_units": (400 + 150 * c + 37 * i) * 10_000 * (k + 1),
+                            "currency": cur,
+                            "country": ccountry,
+                            "product_line": "Marketing Hub",
+                            "first_sold": None,
+                            "other_partners": 0,
+                        }
+                    )
                 for back in range(14, 0, -1):
                     month = _months_back(today, back)
-                    ledger_rows.append({
-                        "partner_id": pid, "event_id": f"{cid}-m{month:%Y%m}", "kind": "managed",
-                        "client_id": cid, "client_name": name, "date": month, "deal_type": "",
-                        "amount_units": (900 + 100 * c + 20 * back) * 10_000,
-                        "currency": cur, "country": ccountry, "product_line": "",
-                        "first_sold": None, "other_partners": c % 2,
-                    })
-                renewal_rows.append({
-                    "partner_id": pid, "client_id": cid,
-                    "renewal_date": dt.date(2026, 10, 31) + dt.timedelta(days=20 + 30 * c),
-                    "owner": "Ana", "renewal_manager": "HubSpot RM",
-                    "current_subscription": "Marketing Hub Professional",
-                    "renewal_subscription": "Marketing Hub Professional", "status": "pending",
-                })
+                    ledger_rows.append(
+                        {
+                            "partner_id": pid,
+                            "event_id": f"{cid}-m{month:%Y%m}",
+                            "kind": "managed",
+                            "client_id": cid,
+                            "client_name": name,
+                            "date": month,
+                            "deal_type": "",
+                            "amount_units": (900 + 100 * c + 20 * back) * 10_000,
+                            "currency": cur,
+                            "country": ccountry,
+                            "product_line": "",
+                            "first_sold": None,
+                            "other_partners": c % 2,
+                        }
+                    )
+                renewal_rows.append(
+                    {
+                        "partner_id": pid,
+                        "client_id": cid,
+                        "renewal_date": dt.date(2026, 10, 31) + dt.timedelta(days=20 + 30 * c),
+                        "owner": "Ana",
+                        "renewal_manager": "HubSpot RM",
+                        "current_subscription": "Marketing Hub Professional",
+                        "renewal_subscription": "Marketing Hub Professional",
+                        "status": "pending",
+                    }
+                )
             with write_tx(store.engine) as conn:
                 upsert_rows(conn, t.clients, client_rows)
                 upsert_rows(conn, t.ledger, ledger_rows)

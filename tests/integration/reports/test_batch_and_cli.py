@@ -26,8 +26,14 @@ SUMMARY = re.compile(
 def partnerkit(*args: str, cwd: Path, timeout: float = 600) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PARTNERKIT_AS_OF": "2026-11-28"}
     env.pop("PARTNERKIT_NO_PROGRESS", None)
-    return subprocess.run([sys.executable, "-m", "partnerkit", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "partnerkit", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def summary(stdout: str) -> tuple[int, int, int]:
@@ -38,8 +44,9 @@ def summary(stdout: str) -> tuple[int, int, int]:
 
 def test_one_partner_for_last_month_writes_the_report_and_the_index(book, tmp_path: Path):
     url, _ids = book
-    p = partnerkit("report", "--partner", "p00", "--month", "last", "--db", url, "--no-pdf",
-                   cwd=tmp_path)
+    p = partnerkit(
+        "report", "--partner", "p00", "--month", "last", "--db", url, "--no-pdf", cwd=tmp_path
+    )
     assert p.returncode == 0, p.stderr
     assert summary(p.stdout) == (1, 0, 0)
     month = tmp_path / "reports" / "2026-10"  # default --out: reports/ in the working directory
@@ -50,8 +57,9 @@ def test_one_partner_for_last_month_writes_the_report_and_the_index(book, tmp_pa
 
 def test_an_unknown_partner_on_the_command_line_is_one_plain_line_exit_2(book, tmp_path: Path):
     url, _ids = book
-    p = partnerkit("report", "--partner", "../../etc", "--month", "2026-10", "--db", url,
-                   cwd=tmp_path)
+    p = partnerkit(
+        "report", "--partner", "../../etc", "--month", "2026-10", "--db", url, cwd=tmp_path
+    )
     assert p.returncode == 2
     assert p.stderr.strip().splitlines() == [
         "partnerkit report: error: unknown partner '../../etc'; known partners: p00, p01, p02"
@@ -71,9 +79,21 @@ def test_a_bad_month_is_one_plain_line_exit_2(book, tmp_path: Path, month: str, 
 
 def test_a_failing_report_makes_the_exit_status_non_zero_and_is_listed(book, tmp_path: Path):
     url, _ids = book
-    p = partnerkit("report", "--all", "--month", "last", "--db", url, "--no-pdf", "--quiet",
-                   "--notebook", str(FIXTURES / "cell_error.ipynb"), "--workers", "2",
-                   cwd=tmp_path)
+    p = partnerkit(
+        "report",
+        "--all",
+        "--month",
+        "last",
+        "--db",
+        url,
+        "--no-pdf",
+        "--quiet",
+        "--notebook",
+        str(FIXTURES / "cell_error.ipynb"),
+        "--workers",
+        "2",
+        cwd=tmp_path,
+    )
     assert p.returncode == 1
     assert summary(p.stdout) == (0, 3, 0)
     assert p.stdout.count("FAILED p0") == 3 and "import it first" in p.stdout
@@ -96,10 +116,12 @@ def test_partners_who_joined_after_the_month_are_skipped(book, tmp_path: Path):
 
     url, _ids = book
     with open_store(url) as store:
-        store.upsert_partner(Partner("newcomer", "New Co", "US", "USD", None,
-                                     dt.date(2026, 11, 10), None, None))
-    p = partnerkit("report", "--all", "--month", "last", "--db", url, "--no-pdf", "--quiet",
-                   cwd=tmp_path)
+        store.upsert_partner(
+            Partner("newcomer", "New Co", "US", "USD", None, dt.date(2026, 11, 10), None, None)
+        )
+    p = partnerkit(
+        "report", "--all", "--month", "last", "--db", url, "--no-pdf", "--quiet", cwd=tmp_path
+    )
     assert p.returncode == 0, p.stdout + p.stderr
     assert summary(p.stdout) == (3, 0, 1)
     assert "skipped newcomer 2026-10: joined on 2026-11-10" in p.stdout
@@ -122,8 +144,20 @@ def test_a_batch_of_22_partners_runs_on_2_local_worker_processes(big_book, tmp_p
     url, ids = big_book
     assert len(ids) >= 20
     out = tmp_path / "out"
-    p = partnerkit("report", "--all", "--month", "last", "--db", url, "--no-pdf",
-                   "--workers", "2", "--out", str(out), cwd=tmp_path)
+    p = partnerkit(
+        "report",
+        "--all",
+        "--month",
+        "last",
+        "--db",
+        url,
+        "--no-pdf",
+        "--workers",
+        "2",
+        "--out",
+        str(out),
+        cwd=tmp_path,
+    )
     per_minute = _check_big_batch(p, out, ids)
     print(f"local 2 workers: {per_minute:.1f} reports/min")
 
@@ -133,11 +167,23 @@ def test_the_same_batch_runs_on_a_dask_cluster_of_worker_processes(big_book, tmp
 
     url, ids = big_book
     out = tmp_path / "out"
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster:
-        p = partnerkit("report", "--all", "--month", "last", "--db", url, "--no-pdf",
-                       "--scheduler", cluster.scheduler_address, "--out", str(out),
-                       cwd=tmp_path)
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        p = partnerkit(
+            "report",
+            "--all",
+            "--month",
+            "last",
+            "--db",
+            url,
+            "--no-pdf",
+            "--scheduler",
+            cluster.scheduler_address,
+            "--out",
+            str(out),
+            cwd=tmp_path,
+        )
     per_minute = _check_big_batch(p, out, ids)
     assert "Dask tcp://" in p.stdout
     print(f"dask 2 workers: {per_minute:.1f} reports/min")
@@ -145,7 +191,18 @@ def test_the_same_batch_runs_on_a_dask_cluster_of_worker_processes(big_book, tmp
 
 def test_an_unreachable_scheduler_is_a_plain_error(book, tmp_path: Path):
     url, _ids = book
-    p = partnerkit("report", "--all", "--month", "last", "--db", url, "--no-pdf",
-                   "--scheduler", "tcp://127.0.0.1:9", cwd=tmp_path, timeout=120)
+    p = partnerkit(
+        "report",
+        "--all",
+        "--month",
+        "last",
+        "--db",
+        url,
+        "--no-pdf",
+        "--scheduler",
+        "tcp://127.0.0.1:9",
+        cwd=tmp_path,
+        timeout=120,
+    )
     assert p.returncode == 2
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in p.stderr

@@ -15,8 +15,9 @@ from partnerkit.reports.runner import ReportJob, run_report
 pytestmark = pytest.mark.slow
 
 
-def test_the_demo_report_matches_the_core_on_each_database(demo_db_url: str, tmp_path: Path,
-                                                           monkeypatch: pytest.MonkeyPatch):
+def test_the_demo_report_matches_the_core_on_each_database(
+    demo_db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     from partnerkit import compute_standing, evaluate_tier, load_rules
     from partnerkit.store import open_store
 

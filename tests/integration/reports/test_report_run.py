@@ -44,12 +44,23 @@ def core_figures(url: str, pid: str) -> dict[str, object]:
     s = compute_standing(ledger, MONTH_END, rules)
     prev = compute_standing(ledger, PREVIOUS_END, rules)
     perf = evaluate_tier(s, MONTH_END, rules, certified_until=partner.certified_until)
-    cred = credited_tier(ledger, rules, credited=partner.credited_tier,
-                         credited_since=partner.credited_since, as_of=MONTH_END,
-                         certified_until=partner.certified_until)
+    cred = credited_tier(
+        ledger,
+        rules,
+        credited=partner.credited_tier,
+        credited_since=partner.credited_since,
+        as_of=MONTH_END,
+        certified_until=partner.certified_until,
+    )
     total_gap = next(r.gap for r in perf.gap_to(perf.next_tier) if r.name == "total")
-    return {"s": s, "prev": prev, "perf": perf, "cred": cred, "gap": total_gap,
-            "renewals": len(renewals)}
+    return {
+        "s": s,
+        "prev": prev,
+        "perf": perf,
+        "cred": cred,
+        "gap": total_gap,
+        "renewals": len(renewals),
+    }
 
 
 def test_the_html_report_shows_the_figures_the_core_computes_for_that_partner_and_month(
@@ -66,10 +77,14 @@ def test_the_html_report_shows_the_figures_the_core_computes_for_that_partner_an
     s, prev, perf, cred = core["s"], core["prev"], core["perf"], core["cred"]
     t = translator("en", domain="report")
     expected = {
-        "sourced_points": s.sourced_points, "assisted_points": s.assisted_points,
-        "sold_points": s.sold_points, "managed_points": s.managed_points,
-        "total_points": s.total_points, "previous_total_points_table": prev.total_points,
-        "expiring_90_days": s.expiring[90], "gap_to_next": core["gap"],
+        "sourced_points": s.sourced_points,
+        "assisted_points": s.assisted_points,
+        "sold_points": s.sold_points,
+        "managed_points": s.managed_points,
+        "total_points": s.total_points,
+        "previous_total_points_table": prev.total_points,
+        "expiring_90_days": s.expiring[90],
+        "gap_to_next": core["gap"],
     }
     for name, value in expected.items():
         raw, text = figure(soup, name)
@@ -81,16 +96,23 @@ def test_the_html_report_shows_the_figures_the_core_computes_for_that_partner_an
     assert figure(soup, "renewals_120_days")[0] == str(core["renewals"])
     assert figure(soup, "next_review")[0] == cred.next_review.isoformat()
     # Every section is there, and reads like a report: no code, no prompts.
-    for heading in ("Sold and managed points", "Tier progress", "Progress over time",
-                    "Clients that contribute most", "Points expiring soon", "Renewals coming up",
-                    "Gap to the next tier", "Data and rules used"):
+    for heading in (
+        "Sold and managed points",
+        "Tier progress",
+        "Progress over time",
+        "Clients that contribute most",
+        "Points expiring soon",
+        "Renewals coming up",
+        "Gap to the next tier",
+        "Data and rules used",
+    ):
         assert soup.find("h2", string=heading), heading
-    assert len(soup.select('img[data-chart]')) == 2
+    assert len(soup.select("img[data-chart]")) == 2
     assert "load_report" not in html and "view.summary" not in html
     assert not soup.select(".jp-InputArea, .jp-InputPrompt, .jp-OutputPrompt")
     # Client names from data are escaped, never markup.
     assert "Client 0 &lt;b&gt;of&lt;/b&gt; p01" in html
-    assert soup.select('[data-estimate]'), "estimated rules must be marked"
+    assert soup.select("[data-estimate]"), "estimated rules must be marked"
     # 12 months of history + the month end + 3 projected months.
     assert len(soup.select('tr[data-row="history"]')) == 16
 
@@ -159,8 +181,11 @@ def test_a_kernel_that_dies_is_a_clear_error_and_keeps_the_good_report(book, tmp
     url, _ids = book
     good = run_report(job(url, tmp_path, pdf=False))
     before = {k: Path(v).read_bytes() for k, v in good.files.items()}
-    result = run_job(job(url, tmp_path, pdf=False, notebook=str(FIXTURES / "kernel_dies.ipynb"),
-                         kernel_retries=0))
+    result = run_job(
+        job(
+            url, tmp_path, pdf=False, notebook=str(FIXTURES / "kernel_dies.ipynb"), kernel_retries=0
+        )
+    )
     assert result.status == "failed"
     assert "the kernel died while running the report notebook" in result.error
     assert "Traceback" not in result.error
@@ -181,8 +206,9 @@ def test_a_failing_cell_names_the_cell_and_the_error(book, tmp_path: Path):
 
 def test_a_cell_that_runs_too_long_hits_the_execution_timeout(book, tmp_path: Path):
     url, _ids = book
-    result = run_job(job(url, tmp_path, notebook=str(FIXTURES / "slow_cell.ipynb"),
-                         execution_timeout=3))
+    result = run_job(
+        job(url, tmp_path, notebook=str(FIXTURES / "slow_cell.ipynb"), execution_timeout=3)
+    )
     assert result.status == "failed"
     assert "ran longer than 3 s" in result.error
     assert result.seconds < 40
@@ -211,11 +237,27 @@ def test_a_partner_without_a_credited_since_date_still_gets_a_report(book, tmp_p
     url, _ids = book
     with open_store(url) as store:
         p = store.get_partner("p02")
-        store.upsert_partner(Partner(p.partner_id, p.name, p.country, p.currency,
-                                     p.certified_until, p.joined_on, None, None))
+        store.upsert_partner(
+            Partner(
+                p.partner_id,
+                p.name,
+                p.country,
+                p.currency,
+                p.certified_until,
+                p.joined_on,
+                None,
+                None,
+            )
+        )
         ledger = store.load_ledger("p02")
     result = run_report(job(url, tmp_path, partner="p02", pdf=False))
     data = json.loads(Path(result.files["json"]).read_text())
-    core = credited_tier(ledger, load_rules(), credited=None, credited_since=p.joined_on,
-                         as_of=MONTH_END, certified_until=p.certified_until)
+    core = credited_tier(
+        ledger,
+        load_rules(),
+        credited=None,
+        credited_since=p.joined_on,
+        as_of=MONTH_END,
+        certified_until=p.certified_until,
+    )
     assert data["credited_tier"] == (None if core.tier == "Untiered" else core.tier)

@@ -20,8 +20,14 @@ from partnerkit.ui.i18n import missing_translations
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "notebooks"
 REPORT_NB = Path(__file__).resolve().parents[3] / "notebooks" / "monthly_tier_report.ipynb"
-PARAMS = {"partner_id": "p1", "month": "2026-10", "db_url": "sqlite:///x.db", "locale": "en",
-          "rules_file": "", "as_of": "2026-10-31"}
+PARAMS = {
+    "partner_id": "p1",
+    "month": "2026-10",
+    "db_url": "sqlite:///x.db",
+    "locale": "en",
+    "rules_file": "",
+    "as_of": "2026-10-31",
+}
 
 
 @pytest.mark.parametrize("locale", ["pt_PT", "pt_BR"])
@@ -77,9 +83,10 @@ def _executed_notebook() -> nbformat.NotebookNode:
     nb = new_notebook()
     params = new_code_cell("partner_id = 'p1'", metadata={"tags": ["parameters"]})
     body = new_code_cell("view.summary()  # SECRET_CODE_TEXT")
-    body.outputs = [new_output("execute_result", data={"text/html": "<h1>Report body</h1>"},
-                               execution_count=2),
-                    new_output("stream", name="stderr", text="DeprecationWarning: noise\n")]
+    body.outputs = [
+        new_output("execute_result", data={"text/html": "<h1>Report body</h1>"}, execution_count=2),
+        new_output("stream", name="stderr", text="DeprecationWarning: noise\n"),
+    ]
     head = new_code_cell("view.headline()", metadata={"tags": ["headline"]})
     head.outputs = [new_output("display_data", data={"application/json": {"total_points": "1.5"}})]
     nb.cells = [params, body, head]
@@ -95,7 +102,9 @@ def test_the_html_has_no_code_no_prompts_no_warnings_and_no_headline_cell():
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(html, "html.parser")
-    assert not soup.select(".jp-InputPrompt, .jp-OutputPrompt, .jp-InputArea, .jp-Cell-inputWrapper")
+    assert not soup.select(
+        ".jp-InputPrompt, .jp-OutputPrompt, .jp-InputArea, .jp-Cell-inputWrapper"
+    )
     assert "<title>Tier report — p1 — 2026-10</title>" in html
     assert 'src="https://' not in html  # no remote scripts: prints offline, fast
 
@@ -134,9 +143,16 @@ def _report_json(root: Path, month: str, slug: str, **fields: object) -> None:
 
 def test_the_index_lists_every_report_newest_month_first_with_escaped_names(tmp_path: Path):
     _report_json(tmp_path, "2026-09", "p1", partner_name="Old <b>Name</b>", total_points="10")
-    _report_json(tmp_path, "2026-10", "p1", partner_name="<script>alert(1)</script>",
-                 total_points="1016.105952", credited_tier="Diamond", next_tier="Elite",
-                 gap_to_next="2816.89")
+    _report_json(
+        tmp_path,
+        "2026-10",
+        "p1",
+        partner_name="<script>alert(1)</script>",
+        total_points="1016.105952",
+        credited_tier="Diamond",
+        next_tier="Elite",
+        gap_to_next="2816.89",
+    )
     (tmp_path / "2026-10" / "broken.json").write_text("{not json")
     (tmp_path / "not-a-month").mkdir()
     page = render_index(tmp_path)

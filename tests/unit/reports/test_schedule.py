@@ -67,10 +67,15 @@ def test_systemd_agrees_the_timer_fires_on_the_next_three_firsts_at_0600():
     spec = _unit("partnerkit-reports.timer")["Timer"]["OnCalendar"]
     out = subprocess.run(
         ["systemd-analyze", "calendar", "--iterations=3", spec],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
-    elapses = [ln.split(":", 1)[1].strip() for ln in out.splitlines()
-               if ln.strip().startswith(("Next elapse", "Iter."))]
+    elapses = [
+        ln.split(":", 1)[1].strip()
+        for ln in out.splitlines()
+        if ln.strip().startswith(("Next elapse", "Iter."))
+    ]
     assert len(elapses) == 3
     for e in elapses:  # e.g. "Tue 2026-12-01 06:00:00 UTC"
         _dow, day, clock, *_ = e.split()
