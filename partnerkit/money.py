@@ -44,11 +44,7 @@ def parse_amount(value: object, field: str = "amount", *, allow_zero: bool = Tru
         text = value.strip().replace("_", "")
         if text == "":
             raise MoneyError(f"{field}: a number is required")
-        if "," in text and "." not in text and text.count(",") == 1:
-            text = text.replace(",", ".")  # 1000,50 as typed in pt-PT / pt-BR
-        else:
-            text = text.replace(",", "")
-        value = text
+        value = _plain_separators(text, field)
     try:
         amount = Decimal(value)  # type: ignore[arg-type]
     except (InvalidOperation, TypeError, ValueError):
@@ -66,6 +62,31 @@ def parse_amount(value: object, field: str = "amount", *, allow_zero: bool = Tru
     if amount.as_tuple().exponent > 0:  # type: ignore[operator]
         amount = amount.quantize(Decimal(1))  # 1E+3 -> 1000
     return amount
+
+
+def _plain_separators(text: str, field: str) -> str:
+    """Commas resolved without guessing: 1000,50 and 1.000,50 (decimal comma), 1,000.50 and
+    1,000,000 (thousands commas). A lone comma before exactly three digits (1,000) could be
+    either, so it is refused with both readings rather than silently read as 1."""
+    if "," not in text:
+        return text
+    sign = text[0] if text[0] in "+-" else ""
+    body = text[len(sign):]
+    if "." in body:
+        dec = "." if body.rfind(".") > body.rfind(",") else ","
+        grp = "," if dec == "." else "."
+        if not re.fullmatch(rf"\d{{1,3}}(\{grp}\d{{3}})*\{dec}\d+", body):
+            raise MoneyError(f"{field}: {text!r} is not a number; write it like 1000.50")
+        return sign + body.replace(grp, "").replace(dec, ".")
+    if body.count(",") == 1:
+        if re.fullmatch(r"\d{1,3},\d{3}", body):
+            raise MoneyError(
+                f"{field}: {text!r} is ambiguous (thousands or decimal comma?); write it as "
+                f"{sign}{body.replace(',', '')} or {sign}{body.replace(',', '.')}")
+        return sign + body.replace(",", ".")  # 1000,50 as typed in pt-PT / pt-BR
+    if re.fullmatch(r"\d{1,3}(,\d{3})+", body):
+        return sign + body.replace(",", "")
+    raise MoneyError(f"{field}: {text!r} is not a number; write it like 1000.50")
 
 
 def parse_currency(value: object, field: str = "currency") -> str:
