@@ -17,6 +17,7 @@ from typing import Any
 
 from partnerkit.countries import ISO_3166_ALPHA2
 from partnerkit.explain import PROVENANCES
+from partnerkit.money import ISO_4217
 from partnerkit.rules.model import (
     CREDITS,
     MARKETS,
@@ -149,6 +150,8 @@ def parse_rules(text: str, source: str = "rules.toml", *, default_provenance: st
         if not (len(code) == 3 and code.isalpha() and code.isupper()):
             problems.add("currencies", i, "currency",
                          f"{code!r} is not an ISO 4217 code (three capital letters)")
+        elif code not in ISO_4217:
+            problems.add("currencies", i, "currency", f"{code!r} is not an ISO 4217 currency code")
         value = _decimal(raw, "local_per_100", "currencies", i, problems)
         if value == 0:
             problems.add("currencies", i, "local_per_100", "must be more than zero")

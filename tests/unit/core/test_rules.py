@@ -463,3 +463,19 @@ def test_a_rules_error_message_lists_every_problem_on_its_own_line() -> None:
 def test_an_unknown_currency_on_an_old_date_still_lists_the_supported_ones() -> None:
     with pytest.raises(UnknownCurrencyError, match="supported: AUD, BRL"):
         shipped().currency_rule("PLN", D(2015, 6, 1))
+
+
+def test_a_well_formed_but_unknown_currency_code_is_reported() -> None:
+    (problem,) = problems_of("""
+        [[currencies]]
+        currency = "EUD"
+        local_per_100 = "88"
+        effective_from = 2025-07-15
+    """, partial=True, source="mine.toml")
+    assert problem == "mine.toml: [[currencies]] #1, key 'currency': 'EUD' is not an ISO 4217 " \
+                      "currency code"
+
+
+def test_every_shipped_currency_is_an_iso_4217_code() -> None:
+    from partnerkit.money import ISO_4217
+    assert {c.currency for c in shipped().currencies_} <= ISO_4217
