@@ -215,14 +215,15 @@ class Valuation:
         # Expiry of sold points: close date + lifetime (policy at the close date).
         lifetimes = np.full(n, 0, dtype=np.int64)
         if n:
-            life_by_epoch: dict[int, int] = {}
-            for e in np.unique(epoch[self.is_sold]):
-                on = (bounds[e - 1].astype(dt.date) if e > 0 else self.dates.min().astype(dt.date))
-                life_by_epoch[int(e)] = int(rules.policy_value("sold_point_lifetime_months", on))
-            lut = np.zeros(ne + 1, dtype=np.int64)
-            for e, life in life_by_epoch.items():
-                lut[e] = life
-            day_epoch = np.searchsorted(bounds, day_lut.days, side="right")
+            # The lifetime policy has its own effective dates (not the rates' epochs).
+            key = "sold_point_lifetime_months"
+            starts = sorted({d for p in rules.policies if p.key == key for d in (
+                p.effective_from,
+                *((p.effective_to + dt.timedelta(days=1),) if p.effective_to else ()))})
+            probes = [starts[0] - dt.timedelta(days=1), *starts] if starts else [dt.date.min]
+            lut = np.array([int(rules.policy_value(key, d)) for d in probes], dtype=np.int64)
+            life_bounds = np.array(starts, dtype="datetime64[D]")
+            day_epoch = np.searchsorted(life_bounds, day_lut.days, side="right")
             day_expiry = _np_add_months(day_lut.days, lut[day_epoch])
             expires = day_lut.lookup(day_expiry)
         else:

@@ -319,3 +319,24 @@ def test_the_standing_frame_columns_hold_exact_decimals() -> None:
     assert isinstance(s.per_client.loc[0, "sourced"], Decimal)
     assert isinstance(s.client_events("acme").loc[0, "points"], Decimal)
     assert isinstance(s.per_client, pd.DataFrame)
+
+
+# --- the sold-point lifetime is a policy row with its own dates ------------------------------------
+
+SIX_MONTHS_FROM_JUNE_2024 = """
+    [[policy]]
+    key = "sold_point_lifetime_months"
+    value = 6
+    effective_from = 2024-06-01
+"""
+
+
+def test_a_shorter_lifetime_applies_to_deals_closed_from_its_effective_date() -> None:
+    from tests.unit.core.builders import rules_with
+    rules = rules_with(SIX_MONTHS_FROM_JUNE_2024)
+    ledger = a_ledger(a_sold_event(close_date=D(2024, 5, 31), event_id="before"),
+                      a_sold_event(close_date=D(2024, 6, 1), event_id="after"))
+    ev = compute_standing(ledger, D(2024, 7, 1), rules).client_events("acme").set_index("event_id")
+    assert ev["expires_on"].to_dict() == {"before": D(2025, 5, 31), "after": D(2024, 12, 1)}
+    s = compute_standing(ledger, D(2024, 12, 1), rules)
+    assert (s.sold_points, s.expired_points) == (50, 50)
