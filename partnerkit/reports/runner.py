@@ -210,7 +210,7 @@ def execute(job: ReportJob, parameters: dict[str, str], output: Path) -> int:
                 log_output=False,
                 request_save_on_cell_execute=True,
                 # The kernel's own start-up warnings (plain-TCP notice) are noise in a batch.
-                extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
             )
             return attempts
         except PapermillExecutionError as e:

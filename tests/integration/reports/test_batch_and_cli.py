@@ -162,13 +162,14 @@ def test_a_batch_of_22_partners_runs_on_2_local_worker_processes(big_book, tmp_p
     print(f"local 2 workers: {per_minute:.1f} reports/min")
 
 
+@pytest.mark.filterwarnings("ignore:Creating scratch directories is taking:UserWarning")
 def test_the_same_batch_runs_on_a_dask_cluster_of_worker_processes(big_book, tmp_path: Path):
     from dask.distributed import LocalCluster
 
     url, ids = big_book
     out = tmp_path / "out"
     with LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
     ) as cluster:
         p = partnerkit(
             "report",

@@ -261,3 +261,73 @@ def test_a_partner_without_a_credited_since_date_still_gets_a_report(book, tmp_p
         certified_until=p.certified_until,
     )
     assert data["credited_tier"] == (None if core.tier == "Untiered" else core.tier)
+
+
+def _flaky_kernel(root: Path, name: str, failures: int) -> Path:
+    """A kernelspec whose first `failures` starts die at once (papermill's kernel-start race),
+    then starts the real ipykernel."""
+    import sys
+
+    spec = root / "kernels" / name
+    spec.mkdir(parents=True)
+    counter = root / f"{name}.starts"
+    wrapper = spec / "start.py"
+    wrapper.write_text(
+        "import os, sys\n"
+        f"counter = {str(counter)!r}\n"
+        "n = int(open(counter).read()) if os.path.exists(counter) else 0\n"
+        "open(counter, 'w').write(str(n + 1))\n"
+        f"if n < {failures}:\n"
+        "    sys.exit(1)\n"
+        "os.execv(sys.executable, [sys.executable, '-m', 'ipykernel_launcher', *sys.argv[1:]])\n"
+    )
+    (spec / "kernel.json").write_text(
+        json.dumps(
+            {
+                "argv": [sys.executable, str(wrapper), "-f", "{connection_file}"],
+                "display_name": name,
+                "language": "python",
+            }
+        )
+    )
+    return counter
+
+
+def test_a_kernel_that_fails_to_start_is_retried_with_backoff(book, tmp_path: Path, monkeypatch):
+    url, _ids = book
+    counter = _flaky_kernel(tmp_path / "jupyter", "pk-flaky", failures=1)
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    result = run_report(
+        job(
+            url,
+            tmp_path / "out",
+            pdf=False,
+            kernel_name="pk-flaky",
+            retry_backoff=0.2,
+            start_timeout=30,
+        )
+    )
+    assert result.status == "done" and result.attempts == 2
+    assert counter.read_text() == "2"
+
+
+def test_a_kernel_that_never_starts_fails_after_the_limited_retries(
+    book, tmp_path: Path, monkeypatch
+):
+    url, _ids = book
+    counter = _flaky_kernel(tmp_path / "jupyter", "pk-dead", failures=99)
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    result = run_job(
+        job(
+            url,
+            tmp_path / "out",
+            pdf=False,
+            kernel_name="pk-dead",
+            kernel_retries=2,
+            retry_backoff=0.1,
+            start_timeout=20,
+        )
+    )
+    assert result.status == "failed"
+    assert "the 'pk-dead' kernel did not start after 3 attempts" in result.error
+    assert counter.read_text() == "3"
