@@ -68,6 +68,23 @@ class NavBar:
         return [(b.description, p) for p, b in self.buttons.items()]
 
 
+class _LazyPages:
+    """name -> page, each page built on first access."""
+
+    def __init__(self, types: dict[str, Any], state: DashboardState) -> None:
+        self._types = types
+        self._state = state
+        self._built: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._built:
+            self._built[name] = self._types[name](self._state)
+        return self._built[name]
+
+    def built(self) -> list[tuple[str, Any]]:
+        return list(self._built.items())
+
+
 class Dashboard(W.VBox):
     """The whole app. Attributes give tests direct access to each page and control."""
 
@@ -101,7 +118,9 @@ class Dashboard(W.VBox):
         )
         self.language.add_class("pk-language")
         self.nav = NavBar(PAGES)
-        self.pages = {"clients": ClientsPage(st), "tier": TierPage(st), "team": TeamPage(st)}
+        # Pages are built when first opened: fewer widgets for the browser on the first render.
+        self._page_types = {"clients": ClientsPage, "tier": TierPage, "team": TeamPage}
+        self.pages = _LazyPages(self._page_types, st)
         self.body = W.VBox()
         self.partner_picker.observe(
             g(lambda: st.t("Could not switch partner"))(self._partner), "value"
@@ -137,7 +156,7 @@ class Dashboard(W.VBox):
 
     # -- page switching ------------------------------------------------------------------------
     def show_page(self, name: str) -> None:
-        for key, page in self.pages.items():
+        for key, page in self.pages.built():
             if key != name:
                 page.hide()
         page = self.pages[name]

@@ -12,6 +12,7 @@ from typing import Any
 
 import ipywidgets as W
 import pandas as pd
+from ipywidgets.widgets.widget_string import HTMLStyle
 
 from partnerkit.ui.dashboard import labels as L
 from partnerkit.ui.dashboard.html import esc, table
@@ -48,11 +49,13 @@ class BreakdownView:
         self.cells: list[W.HTML] = []
         self.rows: list[W.HBox] = []
         self._ids: list[str | None] = [None] * PAGE_SIZE
+        button_layout, html_layout = W.Layout(width="240px"), W.Layout(flex="1 1 auto")
+        button_style, html_style = W.ButtonStyle(), HTMLStyle()
         for i in range(PAGE_SIZE):
-            b = W.Button(layout=W.Layout(width="240px"))
+            b = W.Button(layout=button_layout, style=button_style)
             b.add_class("pk-breakdown-client")
             b.on_click(g(lambda: self.t("Could not show the client's points"))(self._clicker(i)))
-            h = W.HTML(layout=W.Layout(flex="1 1 auto"))
+            h = W.HTML(layout=html_layout, style=html_style)
             box = W.HBox([b, h], layout=W.Layout(display="none", align_items="center"))
             box.add_class("pk-breakdown-row")
             self.buttons.append(b)
@@ -80,7 +83,7 @@ class BreakdownView:
         )
         self.drawer = W.VBox(
             [W.HBox([self.close_btn], layout=W.Layout(justify_content="flex-end")), self.detail],
-            layout=W.Layout(width="640px", max_width="95vw", padding="8px 12px", display="none"),
+            layout=W.Layout(width="760px", max_width="95vw", padding="8px 12px", display="none"),
         )
         self.drawer.add_class("pk-client-panel")
         self.drawer.add_class("pk-points-drawer")

@@ -16,6 +16,8 @@ from typing import Any
 
 import ipywidgets as W
 import pandas as pd
+from ipywidgets.widgets.widget_description import DescriptionStyle
+from ipywidgets.widgets.widget_string import HTMLStyle
 
 from partnerkit.ui.dashboard import labels as L
 from partnerkit.ui.dashboard.base import Page
@@ -138,9 +140,14 @@ class ClientsPage(Page):
         self.row_html: list[W.HTML] = []
         self.row_action: list[W.Dropdown] = []
         self.row_boxes: list[W.HBox] = []
+        # Rows share their cells' layout and style objects: fewer widget models to sync.
+        html_layout = W.Layout(flex="1 1 0%", min_width="0")
+        html_style = HTMLStyle()
+        action_layout = W.Layout(width="170px")
+        action_style = DescriptionStyle()
         for i in range(PAGE_SIZE):
-            h = W.HTML(layout=W.Layout(flex="1 1 0%", min_width="0"))
-            d = W.Dropdown(layout=W.Layout(width="170px"))
+            h = W.HTML(layout=html_layout, style=html_style)
+            d = W.Dropdown(layout=action_layout, style=action_style)
             d.add_class("pk-actions")
             d.observe(
                 g(lambda: self.t("Could not run the action"))(self._action_handler(i)), "value"

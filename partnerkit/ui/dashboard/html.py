@@ -124,6 +124,7 @@ CSS = """
 .pk-team { display: flex; gap: 16px; align-items: flex-start; }
 .pk-client-panel { position: fixed !important; top: 0; right: 0; height: 100vh; overflow-y: auto;
                    background: #fff; z-index: 1000; box-shadow: -4px 0 16px rgba(45,62,80,.18); }
+.pk-dash .lm-TabBar-tab { flex: 0 0 auto !important; min-width: 140px; max-width: none !important; }
 .pk-derived { color: #7c98b6; font-style: italic; }
 .pk-link { color: #0091ae; }
 .pk-msg-error { background: #fdedee; border: 1px solid #f2545b; color: #8a1c22; border-radius: 6px;
