@@ -370,15 +370,21 @@ class Standing:
 
     @property
     def explanation(self) -> list[str]:
+        life = ""
+        life_rule: list[str] = []
+        if self.valuation is not None:  # the lifetime is policy data, not a constant
+            policy = self.valuation.rules.policy_on(self.as_of)
+            life = f" in the last {policy.sold_point_lifetime_months} months"
+            life_rule = [f"rule {policy.refs['sold_point_lifetime_months'].describe()}"]
         lines = [
             f"standing on {self.as_of.isoformat()}",
             f"sourced {self.sourced_points:.2f} + assisted {self.assisted_points:.2f} = sold "
-            f"{self.sold_points:.2f} (sold deals closed in the last 12 months)",
+            f"{self.sold_points:.2f} (sold deals closed{life})",
             f"managed {self.managed_points:.2f} (client MRR you service, month "
             f"{self.managed_month.isoformat() if self.managed_month else 'none'})",
             f"total {self.total_points:.2f}; expired {self.expired_points:.2f}",
         ]
-        lines += [f"rule {r.describe()}" for r in self.rules_used]
+        lines += [f"rule {r.describe()}" for r in self.rules_used] + life_rule
         return lines
 
     def client_events(self, client_id: str) -> pd.DataFrame:

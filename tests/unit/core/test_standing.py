@@ -321,7 +321,7 @@ def test_the_standing_frame_columns_hold_exact_decimals() -> None:
     assert isinstance(s.per_client, pd.DataFrame)
 
 
-# --- the sold-point lifetime is a policy row with its own dates ------------------------------------
+# --- the sold-point lifetime is a policy row with its own dates ---------------------------------
 
 SIX_MONTHS_FROM_JUNE_2024 = """
     [[policy]]
@@ -340,3 +340,16 @@ def test_a_shorter_lifetime_applies_to_deals_closed_from_its_effective_date() ->
     assert ev["expires_on"].to_dict() == {"before": D(2025, 5, 31), "after": D(2024, 12, 1)}
     s = compute_standing(ledger, D(2024, 12, 1), rules)
     assert (s.sold_points, s.expired_points) == (50, 50)
+
+
+def test_the_explanation_states_the_sold_point_lifetime_from_the_rules() -> None:
+    from tests.unit.core.builders import rules_with
+    ledger = a_ledger(a_sold_event())
+    shipped_text = "\n".join(compute_standing(ledger, D(2024, 4, 1), RULES).explanation)
+    assert "sold 50.00 (sold deals closed in the last 12 months)" in shipped_text
+    assert "rule policy sold_point_lifetime_months (from 2016-01-01; derived by partnerkit" in (
+        shipped_text)
+    six = "\n".join(compute_standing(ledger, D(2024, 7, 1), rules_with(SIX_MONTHS_FROM_JUNE_2024))
+                    .explanation)
+    assert "(sold deals closed in the last 6 months)" in six
+    assert "sold_point_lifetime_months (from 2024-06-01; your rules file; my-rules.toml)" in six
