@@ -26,6 +26,8 @@ from partnerkit.reports.content import (
     build_content,
 )
 
+MAX_ROWS = 15  # rows per detail table; the rest is counted ("…and 12 more.")
+
 CSS = """
 <style>
 .pk-report{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#213343;
@@ -201,6 +203,13 @@ class ReportView:
             f"<tbody>{''.join(body)}</tbody></table>"
         )
 
+    def _limited(self, frame: pd.DataFrame, limit: int = MAX_ROWS) -> tuple[pd.DataFrame, str]:
+        """The first `limit` rows, and a note saying how many more there are (short PDFs)."""
+        if len(frame) <= limit:
+            return frame, ""
+        more = esc(self.t("…and {n} more.").format(n=len(frame) - limit))
+        return frame.head(limit), f'<p class="muted" data-more="{len(frame) - limit}">{more}</p>'
+
     @staticmethod
     def _png(fig: Any) -> str:
         from partnerkit.charts import figure_png
@@ -362,10 +371,11 @@ class ReportView:
         )
         changes = ""
         if not c.changes.empty:
+            shown, more = self._limited(c.changes)
             changes = (
                 f"<h3>{esc(self.L['Points gained and lost this month, by client'])}</h3>"
                 + self._table(
-                    c.changes,
+                    shown,
                     [
                         ("client_name", t("Client"), "text"),
                         ("new_sold", t("New sold"), "points"),
@@ -376,6 +386,7 @@ class ReportView:
                     ],
                     "changes",
                 )
+                + more
             )
         summary = esc(t("This month: {gained} points gained, {lost} points lost.")).format(
             gained=self.fig("month_gained", gained), lost=self.fig("month_lost", lost)
@@ -390,9 +401,10 @@ class ReportView:
         head = esc(t("Sold points expiring in the next {days} days: {points}")).format(
             days=EXPIRING_DAYS, points=self.fig("expiring_90_days", c.expiring_points)
         )
+        shown, more = self._limited(c.expiring)
         table = (
             self._table(
-                c.expiring,
+                shown,
                 [
                     ("client_name", t("Client"), "text"),
                     ("deal_type", t("Deal type"), "text"),
@@ -401,6 +413,7 @@ class ReportView:
                 ],
                 "expiring",
             )
+            + more
             if not c.expiring.empty
             else f'<p class="muted">{esc(self.L["Nothing expires in that time."])}</p>'
         )
@@ -415,9 +428,10 @@ class ReportView:
         head = esc(t("Renewals due in the next {days} days: {n}")).format(
             days=RENEWAL_DAYS, n=self.fig("renewals_120_days", len(r), "int")
         )
+        shown, more = self._limited(r)
         table = (
             self._table(
-                r,
+                shown,
                 [
                     ("client_name", t("Client"), "text"),
                     ("renewal_date", t("Renewal date"), "date"),
@@ -428,6 +442,7 @@ class ReportView:
                 ],
                 "renewals",
             )
+            + more
             if len(r)
             else f'<p class="muted">{esc(self.L["No renewals in that time."])}</p>'
         )
