@@ -7,6 +7,7 @@ each and are recorded in the audit log.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 from decimal import Decimal
@@ -96,11 +97,9 @@ class Store:
         self.engine.dispose()
 
     def __del__(self) -> None:
-        # A store dropped without close() must not leave pooled connections behind (ResourceWarning).
-        try:
+        # A store dropped without close() must not leave pooled connections (ResourceWarning).
+        with contextlib.suppress(Exception):  # interpreter shutdown or a half-built store
             self.engine.dispose()
-        except Exception:  # noqa: BLE001 - interpreter shutdown or a half-built store
-            pass
 
     def __enter__(self) -> Store:
         return self

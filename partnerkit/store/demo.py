@@ -29,8 +29,10 @@ import sqlalchemy as sa
 from partnerkit.money import to_units
 from partnerkit.store import schema as t
 from partnerkit.store.engine import analyze, make_engine, migrate, normalise_url, write_tx
-from partnerkit.store.models import PDM_ROLE, today as default_today
+from partnerkit.store.models import PDM_ROLE
+from partnerkit.store.models import today as default_today
 from partnerkit.store.names import RENEWAL_MANAGERS, STAFF, company_name
+from partnerkit.store.writes import bulk_insert
 
 CLIENT_CURRENCY = {
     "PT": "EUR", "ES": "EUR", "FR": "EUR", "GR": "EUR", "BR": "BRL", "MX": "MXN", "CO": "COP",
@@ -128,6 +130,11 @@ def _money(x: Decimal | float) -> Decimal:
     return Decimal(str(x)).quantize(_TWO, rounding=ROUND_HALF_UP)
 
 
+def _round(x: Decimal, currency: str) -> Decimal:
+    """Whole units for currencies HubSpot prices without cents here, else cents."""
+    return x.quantize(Decimal(1)) if currency in ("JPY", "COP") else _money(x)
+
+
 @dataclass
 class _Line:
     product_line: str
@@ -217,7 +224,8 @@ class _Book:
                 first = dt.date(rnd.randint(2019, 2022), rnd.randint(1, 12), rnd.randint(1, 28))
                 incs = [(first, amount, "", None)]
             if sold and rnd.random() < 0.45:
-                up_day = max(incs[0][0], self.window_start) + dt.timedelta(days=rnd.randint(60, 600))
+                up_day = max(incs[0][0], self.window_start) + dt.timedelta(
+                    days=rnd.randint(60, 600))
                 if up_day < self.today - dt.timedelta(days=3):
                     up = _money(amount * Decimal(str(rnd.uniform(0.15, 0.6))))
                     if currency in ("JPY", "COP", "INR"):
@@ -282,7 +290,7 @@ class _Book:
                         continue
                     group = "expiring" if self._expiring_soon(day) else "other"
                     value = amount * self.sold_scale[(deal, group)]
-                    value = value.quantize(Decimal(1)) if c.currency in ("JPY", "COP") else _money(value)
+                    value = _round(value, c.currency)
                     out.append({
                         "event_id": f"{c.client_id}-S{li + 1}{k + 1}", "kind": "sold",
                         "client_id": c.client_id, "client_name": c.name, "date": day,
@@ -304,7 +312,7 @@ class _Book:
                 mrr = sum((ln.mrr_on(_month_end(month), self.mrr_scale) for ln in c.lines),
                           Decimal(0))
                 if mrr > 0:
-                    value = mrr.quantize(Decimal(1)) if c.currency in ("JPY", "COP") else _money(mrr)
+                    value = _round(mrr, c.currency)
                     out.append({
                         "event_id": f"{c.client_id}-M{month:%Y%m}", "kind": "managed",
                         "client_id": c.client_id, "client_name": c.name, "date": month,
@@ -532,14 +540,14 @@ def _write_book(conn: Any, book: _Book, today: dt.date, rules: Any, record: Any)
         return rows
 
     credited_since = _add_months(today, -spec.credited_since_months_ago)
-    conn.execute(sa.insert(t.partners), [{
+    bulk_insert(conn, t.partners, [{
         "partner_id": pid, "name": spec.name, "country": spec.country, "currency": spec.currency,
         "certified_until": _certified_until(spec, today, rules), "joined_on": spec.joined_on,
         "credited_tier": spec.credited_tier, "credited_since": credited_since,
         "data_refreshed_on": today,
     }])
     name, email, description = spec.pdm
-    conn.execute(sa.insert(t.team_members), [{
+    bulk_insert(conn, t.team_members, [{
         "partner_id": pid, "name": name, "email": email, "role": PDM_ROLE,
         "description": description,
     }])
@@ -560,14 +568,14 @@ def _write_book(conn: Any, book: _Book, today: dt.date, rules: Any, record: Any)
             "ended_by": STAFF.get(spec.country, STAFF["US"])[0] if c.ended_on else None,
             "ended_reason": "Client moved its HubSpot account in-house" if c.ended_on else None,
         })
-    conn.execute(sa.insert(t.clients), tag(clients))
+    bulk_insert(conn, t.clients, tag(clients))
     subs = book.subscriptions()
-    conn.execute(sa.insert(t.subscriptions), tag(subs))
-    conn.execute(sa.insert(t.renewals), tag(book.renewals(subs)))
+    bulk_insert(conn, t.subscriptions, tag(subs))
+    bulk_insert(conn, t.renewals, tag(book.renewals(subs)))
     usage, engagement = book.usage_and_engagement()
-    conn.execute(sa.insert(t.portal_usage), tag(usage))
-    conn.execute(sa.insert(t.engagement), tag(engagement))
-    conn.execute(sa.insert(t.ledger), tag(book.sold_events() + book.managed_snapshots()))
+    bulk_insert(conn, t.portal_usage, tag(usage))
+    bulk_insert(conn, t.engagement, tag(engagement))
+    bulk_insert(conn, t.ledger, tag(book.sold_events() + book.managed_snapshots()))
     record(conn, pid, "partnerkit demo", "create_demo", "partner", pid,
            {"clients": len(clients), "today": today.isoformat()})
     for c in book.clients:

@@ -152,8 +152,8 @@ def migrate(engine: Engine, revision: str = "head") -> None:
             command.upgrade(cfg, revision)
     except sa.exc.OperationalError as e:
         raise StoreError(
-            f"cannot open or upgrade the database {engine.url.render_as_string(hide_password=True)}:"
-            f" {e.orig}"
+            "cannot open or upgrade the database "
+            f"{engine.url.render_as_string(hide_password=True)}: {e.orig}"
         ) from None
 
 

@@ -44,7 +44,9 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def view_frame(store: Any, partner_id: str, view: str, as_of: dt.date | None = None) -> pd.DataFrame:
+def view_frame(
+    store: Any, partner_id: str, view: str, as_of: dt.date | None = None
+) -> pd.DataFrame:
     if view not in VIEWS:
         raise ValueError(f"unknown view {view!r}: use one of {', '.join(VIEWS)}")
     as_of = as_of or store.data_as_of(partner_id)

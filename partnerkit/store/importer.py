@@ -34,6 +34,8 @@ from partnerkit.store.models import (
     PRODUCT_LINES,
     RELATIONSHIPS,
     RENEWAL_STATUSES,
+)
+from partnerkit.store.models import (
     today as default_today,
 )
 from partnerkit.store.writes import existing_keys, upsert_rows
@@ -171,7 +173,7 @@ def _read_xlsx(p: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
         wb.close()
 
 
-# -- value parsers -----------------------------------------------------------------------------------
+# -- value parsers ---------------------------------------------------------------------------------
 @dataclass
 class Ctx:
     today: dt.date
@@ -340,7 +342,7 @@ def p_email(v: str, _c: Ctx) -> str:
     return v.strip()
 
 
-# -- the formats -------------------------------------------------------------------------------------
+# -- the formats -----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Col:
     key: str
@@ -513,7 +515,7 @@ def validate(
     return out
 
 
-# -- the ledger: the core's own parser, plus the store's checks -------------------------------------
+# -- the ledger: the core's own parser, plus the store's checks ------------------------------------
 def _ledger_text(header: list[str], rows: list[tuple[int, list[str]]]) -> str:
     """Rows back to CSV text, with blank lines so the core's line numbers match the file's."""
     buf = io.StringIO()
@@ -563,7 +565,8 @@ def validate_ledger(
             problems.append(ImportProblem(line, "currency", str(currencies[ccy])))
         if rec["event_id"] in seen:
             problems.append(ImportProblem(line, "event_id", (
-                f"duplicate event_id {rec['event_id']!r}: already on line {seen[rec['event_id']]}")))
+                f"duplicate event_id {rec['event_id']!r}: "
+                f"already on line {seen[rec['event_id']]}")))
         seen[rec["event_id"]] = line
         out.append({
             "event_id": rec["event_id"], "kind": rec["kind"], "client_id": rec["client_id"],

@@ -29,7 +29,8 @@ COMPANY_POOLS: dict[str, tuple[list[Part], list[Part], list[str]]] = {
          ("Fazenda", "fazenda"), ("Clínica", "clinica"), ("Tecnologia", "tecnologia"),
          ("Açaí", "acai"), ("Cerâmica", "ceramica"), ("Educação", "educacao"),
          ("Logística", "logistica"), ("Café", "cafe"), ("Óculos", "oculos")],
-        [("Ipê Amarelo", "ipeamarelo"), ("Copacabana", "copacabana"), ("Boa Esperança", "boaesperanca"),
+        [("Ipê Amarelo", "ipeamarelo"), ("Copacabana", "copacabana"),
+         ("Boa Esperança", "boaesperanca"),
          ("Araucária", "araucaria"), ("Paulista", "paulista"), ("Pão Quente", "paoquente"),
          ("São João", "saojoao"), ("Tropical", "tropical"), ("Mineira", "mineira"),
          ("Itaúna", "itauna"), ("Guarani", "guarani"), ("Jequitibá", "jequitiba")],
@@ -83,7 +84,8 @@ COMPANY_POOLS: dict[str, tuple[list[Part], list[Part], list[str]]] = {
         [""],
     ),
     "US": (
-        [("Blue Ridge", "blueridge"), ("Harbor Point", "harborpoint"), ("Prairie Wind", "prairiewind"),
+        [("Blue Ridge", "blueridge"), ("Harbor Point", "harborpoint"),
+         ("Prairie Wind", "prairiewind"),
          ("Maple & Main", "maplemain"), ("Redwood", "redwood"), ("Lakeshore", "lakeshore"),
          ("Granite State", "granitestate"), ("Sunbelt", "sunbelt"), ("Cascade", "cascade"),
          ("Bayou", "bayou"), ("Mesa Verde", "mesaverde"), ("Hudson Valley", "hudsonvalley"),
@@ -95,18 +97,22 @@ COMPANY_POOLS: dict[str, tuple[list[Part], list[Part], list[str]]] = {
         ["LLC", "Inc.", "Co."],
     ),
     "CA": (
-        [("Érable", "erable"), ("Northern Lights", "northernlights"), ("Boulangerie", "boulangerie")],
+        [("Érable", "erable"), ("Northern Lights", "northernlights"),
+         ("Boulangerie", "boulangerie")],
         [("Numérique", "numerique"), ("Outfitters", "outfitters"), ("Québécoise", "quebecoise")],
         ["Inc.", "Ltée"],
     ),
     "GB": (
-        [("Thistle & Rose", "thistlerose"), ("Camden Lock", "camdenlock"), ("Brighton", "brighton")],
+        [("Thistle & Rose", "thistlerose"), ("Camden Lock", "camdenlock"),
+         ("Brighton", "brighton")],
         [("Media", "media"), ("Consulting", "consulting"), ("Tea Rooms", "tearooms")],
         ["Ltd", "plc"],
     ),
     "IN": (
-        [("Saraswati", "saraswati"), ("Ganga", "ganga"), ("नमस्ते", "namaste"), ("Lakshmi", "lakshmi")],
-        [("Software", "software"), ("Textiles", "textiles"), ("ट्रैवल्स", "travels"), ("Foods", "foods")],
+        [("Saraswati", "saraswati"), ("Ganga", "ganga"),
+         ("नमस्ते", "namaste"), ("Lakshmi", "lakshmi")],
+        [("Software", "software"), ("Textiles", "textiles"),
+         ("ट्रैवल्स", "travels"), ("Foods", "foods")],
         ["Pvt Ltd", ""],
     ),
     "SG": (
@@ -128,7 +134,8 @@ STAFF = {
     "BR": ["Luíza Albuquerque", "Thiago Nogueira", "Fernanda Araújo", "Mateus Sebastião"],
     "US": ["Ashley Nguyen", "Carlos Ramírez", "Emily O'Brien", "Jordan Kim"],
 }
-RENEWAL_MANAGERS = ["Siobhán Murphy", "Bruno Lefèvre", "Aiko Tanaka", "Daniel Schäfer", "Priya Iyer"]
+RENEWAL_MANAGERS = ["Siobhán Murphy", "Bruno Lefèvre", "Aiko Tanaka", "Daniel Schäfer",
+                    "Priya Iyer"]
 
 
 def company_name(country: str, rnd: random.Random, taken: set[str]) -> tuple[str, str]:

@@ -74,7 +74,8 @@ clients = Table(
     Column("portal_id", String(32), nullable=False, server_default=""),
     Column("crm_record_id", String(32), nullable=False, server_default=""),
     Column("relationship", String(16), nullable=False),  # sold | managed | both
-    Column("deal_type", String(16), nullable=False, server_default=""),  # sourced|assisted|managed-only
+    # sourced | assisted | managed-only
+    Column("deal_type", String(16), nullable=False, server_default=""),
     Column("currency", String(3), nullable=False),
     # F1.3.4 End services (revision 0002): nothing is deleted, the client is marked.
     Column("status", String(16), nullable=False, server_default="active"),  # active | ended

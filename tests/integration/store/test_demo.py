@@ -33,7 +33,7 @@ def dump(url: str) -> dict[str, list[tuple]]:
         for table in t.metadata.sorted_tables:
             cols = [c for c in table.columns if c.name not in ("at", "id")]
             rows = conn.execute(sa.select(*cols)).all()
-            out[table.name] = sorted((tuple(map(str, r)) for r in rows))
+            out[table.name] = sorted(tuple(map(str, r)) for r in rows)
     return out
 
 

@@ -159,7 +159,7 @@ def test_a_file_in_the_wrong_encoding_gets_a_clear_error_suggesting_utf8(db_url,
                       encoding="utf-16")
     with open_store(db_url) as store:
         new_partner(store)
-        with pytest.raises(ImportFileError, match="not UTF-8.*CSV UTF-8") as e:
+        with pytest.raises(ImportFileError, match=r"not UTF-8.*CSV UTF-8") as e:
             import_file(store, "p1", "clients", latin)
         assert e.value.problems[0].line == 3
         with pytest.raises(ImportFileError, match="UTF-16"):
@@ -202,7 +202,7 @@ def test_the_ledger_is_validated_by_the_core_parser_with_line_numbers(db_url, tm
 def test_importing_for_an_unknown_partner_names_the_known_ones(db_url):
     with open_store(db_url) as store:
         new_partner(store, "p1")
-        with pytest.raises(ValueError, match="unknown partner 'zz'.*p1"):
+        with pytest.raises(ValueError, match=r"unknown partner 'zz'.*p1"):
             import_file(store, "zz", "clients", EXAMPLES / "clients.csv")
 
 

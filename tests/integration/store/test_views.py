@@ -9,7 +9,6 @@ import pytest
 import sqlalchemy as sa
 
 from partnerkit.ledger import Ledger
-from partnerkit.store import schema as t
 from partnerkit.store import (
     PDM_ROLE,
     ClientDetails,
@@ -19,12 +18,12 @@ from partnerkit.store import (
     UnknownPartnerError,
     open_store,
 )
+from partnerkit.store import schema as t
 from tests.integration.conftest import TEST_TODAY
 from tests.integration.store.builders import (
     add_ledger,
     add_subscription,
     ledger_row,
-    months,
     new_client,
     new_partner,
 )
@@ -94,10 +93,10 @@ def test_mrr_in_the_partner_currency_uses_the_program_amounts_of_the_rules(db_ur
 
 
 def test_tools_used_and_engagement_come_from_each_clients_latest_month_up_to_as_of(db_url):
-    usage = [("a", dt.date(2026, 9, 1), "Email", True), ("a", dt.date(2026, 9, 1), "Forms", True),
-             ("a", dt.date(2026, 10, 1), "Email", True), ("a", dt.date(2026, 10, 1), "Forms", False),
-             ("b", dt.date(2026, 8, 1), "Email", True), ("b", dt.date(2026, 8, 1), "Forms", True),
-             ("b", dt.date(2026, 8, 1), "Ads", True)]
+    sep, oct_, aug = dt.date(2026, 9, 1), dt.date(2026, 10, 1), dt.date(2026, 8, 1)
+    usage = [("a", sep, "Email", True), ("a", sep, "Forms", True),
+             ("a", oct_, "Email", True), ("a", oct_, "Forms", False),
+             ("b", aug, "Email", True), ("b", aug, "Forms", True), ("b", aug, "Ads", True)]
     with open_store(db_url) as store:
         new_partner(store)
         for cid in ("a", "b", "c"):
