@@ -260,7 +260,7 @@ def progress_over_time_chart(
             managed_points = last["managed"]
             total_points = last["total"]
 
-        req, is_next = _targets(_S, rules, on, tier)
+        req, _is_next = _targets(_S, rules, on, tier)
         if req is not None:
             need = _f(req.total_min)
             ax.axhline(need, color=LINE, linestyle=":", linewidth=1.4)

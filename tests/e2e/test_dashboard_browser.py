@@ -13,7 +13,6 @@ import json
 import re
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,7 +23,6 @@ from tests.e2e.harness import (
     TEST_AS_OF,
     VoilaServer,
     is_local_url,
-    launch_chromium,
     save_screenshot,
     seeded_database_url,
     start_voila,
@@ -558,7 +556,9 @@ def test_the_partner_picker_and_the_as_of_date_reload_the_book(dash: Any, store:
     day = dt.date(2026, 6, 30)
     dash.locator(".pk-header .pk-as-of input").fill(day.isoformat())
     dash.locator(".pk-header .pk-as-of input").press("Enter")
-    expect(dash.locator(".pk-data-as-of:visible")).to_contain_text("showing the book on Jun 30, 2026")
+    expect(dash.locator(".pk-data-as-of:visible")).to_contain_text(
+        "showing the book on Jun 30, 2026"
+    )
     due = store.renewals_due(str(other["partner_id"]), day, days=120)
     expect(dash.locator(".pk-alert-count")).to_have_text(str(len(due)))
     dash.locator(".pk-header .pk-as-of input").fill(AS_OF.isoformat())

@@ -20,8 +20,6 @@ import ipywidgets as W
 from partnerkit.ui.dashboard.clients import ClientsPage
 from partnerkit.ui.dashboard.html import CSS, esc
 from partnerkit.ui.dashboard.state import INITIAL, DashboardState, Messages, default_as_of
-from partnerkit.ui.dashboard.team import TeamPage
-from partnerkit.ui.dashboard.tier import TierPage
 
 log = logging.getLogger("partnerkit.ui.dashboard")
 
@@ -66,6 +64,18 @@ class NavBar:
     @property
     def options(self) -> list[tuple[str, str]]:
         return [(b.description, p) for p, b in self.buttons.items()]
+
+
+def _tier_page(state: DashboardState) -> Any:
+    from partnerkit.ui.dashboard.tier import TierPage  # imports matplotlib: only when opened
+
+    return TierPage(state)
+
+
+def _team_page(state: DashboardState) -> Any:
+    from partnerkit.ui.dashboard.team import TeamPage
+
+    return TeamPage(state)
 
 
 class _LazyPages:
@@ -119,7 +129,7 @@ class Dashboard(W.VBox):
         self.language.add_class("pk-language")
         self.nav = NavBar(PAGES)
         # Pages are built when first opened: fewer widgets for the browser on the first render.
-        self._page_types = {"clients": ClientsPage, "tier": TierPage, "team": TeamPage}
+        self._page_types = {"clients": ClientsPage, "tier": _tier_page, "team": _team_page}
         self.pages = _LazyPages(self._page_types, st)
         self.body = W.VBox()
         self.partner_picker.observe(
@@ -169,11 +179,11 @@ class Dashboard(W.VBox):
         return self.pages["clients"]  # type: ignore[return-value]
 
     @property
-    def tier(self) -> TierPage:
+    def tier(self) -> Any:
         return self.pages["tier"]  # type: ignore[return-value]
 
     @property
-    def team(self) -> TeamPage:
+    def team(self) -> Any:
         return self.pages["team"]  # type: ignore[return-value]
 
     # -- header callbacks ----------------------------------------------------------------------

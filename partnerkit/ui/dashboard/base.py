@@ -48,7 +48,7 @@ class Page:
             self.widget.children = [
                 self.as_of_line(),
                 W.HTML(
-                    f'<div class="pk-msg-error">{esc(self.t("This page could not be shown; see the message above."))}</div>'
+                    f'<div class="pk-msg-error">{esc(self.t("This page could not be shown; see the message above."))}</div>'  # noqa: E501
                 ),
             ]
 

@@ -274,7 +274,7 @@ class BreakdownView:
             '<p class="pk-client-points-active">{}</p>'.format(
                 esc(
                     t(
-                        "Active sold points: {sold} · active managed points: {managed} · expired sold "
+                        "Active sold points: {sold} · active managed points: {managed} · expired sold "  # noqa: E501
                         "points: {expired}"
                     ).format(
                         sold=t.points(sold), managed=t.points(managed), expired=t.points(expired)

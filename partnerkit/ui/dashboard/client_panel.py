@@ -280,9 +280,9 @@ class ClientPanel:
         ]
         return (
             f"<h4>{esc(t('Engagement score'))}</h4>"
-            f'<div class="pk-card"><span class="pk-big pk-engagement-score">{esc(t.decimal(score, 0))}</span>'
+            f'<div class="pk-card"><span class="pk-big pk-engagement-score">{esc(t.decimal(score, 0))}</span>'  # noqa: E501
             f' <span class="pk-muted">/ 10</span> '
-            f'<span class="pk-badge pk-band-{band.lower()} pk-engagement-band">{esc(L.band(t, band))}</span>'
+            f'<span class="pk-badge pk-band-{band.lower()} pk-engagement-band">{esc(L.band(t, band))}</span>'  # noqa: E501
             f' <span class="pk-engagement-trend">{arrow} {esc(L.trend(t, trend))}</span>'
             f'<div class="pk-muted">{esc(self._bands_text())}</div></div>'
             f"<h4>{esc(t('What drives it'))}</h4><p>{esc(drivers or t('Not recorded'))}</p>"

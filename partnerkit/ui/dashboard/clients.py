@@ -308,7 +308,7 @@ class ClientsPage(Page):
             n,
         ).format(n=t.decimal(n, 0), days=self.state.renewal_days)
         cls = "pk-alert" if n else "pk-ok"
-        self.alerts.value = f'<div class="{cls}"><b class="pk-alert-count">{esc(t.decimal(n, 0))}</b> · {esc(text)}</div>'
+        self.alerts.value = f'<div class="{cls}"><b class="pk-alert-count">{esc(t.decimal(n, 0))}</b> · {esc(text)}</div>'  # noqa: E501
         self.alerts_toggle.layout.display = "" if n else "none"
         rows = []
         for r in due.itertuples(index=False):
@@ -476,10 +476,10 @@ class ClientsPage(Page):
             f"<div>{esc(L.relationship(t, _text(r.get('relationship'))))}</div>",
             f"<div>{esc(L.market(t, _text(r.get('market'))))}"
             f'<br><span class="pk-muted">{esc(_text(r.get("country")))}</span></div>',
-            f'<div class="pk-products" title="{esc(_text(r.get("products")))}">{esc(_text(r.get("products")))}</div>',
-            f'<div><span class="pk-badge pk-band-{band.lower() if band else "none"}">{esc(usage)}</span></div>',
-            f'<div class="num pk-mrr-partner">{esc(t.money(mrr_p, pcur) if _text(mrr_p) else "")}</div>',
-            f'<div class="num pk-mrr-client">{esc(t.money(mrr_c, r.get("currency")) if _text(mrr_c) else "")}</div>',
+            f'<div class="pk-products" title="{esc(_text(r.get("products")))}">{esc(_text(r.get("products")))}</div>',  # noqa: E501
+            f'<div><span class="pk-badge pk-band-{band.lower() if band else "none"}">{esc(usage)}</span></div>',  # noqa: E501
+            f'<div class="num pk-mrr-partner">{esc(t.money(mrr_p, pcur) if _text(mrr_p) else "")}</div>',  # noqa: E501
+            f'<div class="num pk-mrr-client">{esc(t.money(mrr_c, r.get("currency")) if _text(mrr_c) else "")}</div>',  # noqa: E501
             f"<div>{' '.join(links)}</div>",
         ]
         return f'<div class="pk-row" style="--pk-cols:{ROW_COLUMNS}">{"".join(cells)}</div>'

@@ -64,7 +64,7 @@ def table(
         body_rows.append(
             f'<tr><td colspan="{len(headers)}" class="pk-empty">{esc(empty)}</td></tr>'
         )
-    return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{"".join(body_rows)}</tbody></table>'
+    return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{"".join(body_rows)}</tbody></table>'  # noqa: E501
 
 
 class Raw(str):

@@ -1,7 +1,8 @@
 """Translated labels for values that come from the data (relationship, market, deal type, ...).
 
-Written as literal t() calls with the English text so gettext extraction (and the missing-translations test) sees
-every one of them. Unknown values are shown as they are (escaped by the caller).
+Written as literal t() calls with the English text so gettext extraction (and the
+missing-translations test) sees every one of them. Unknown values are shown as they are
+(escaped by the caller).
 """
 
 from __future__ import annotations

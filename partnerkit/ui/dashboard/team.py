@@ -46,7 +46,7 @@ class TeamPage(Page):
                 '<p class="pk-empty">{}</p>'.format(
                     esc(
                         t(
-                            "No HubSpot team is stored for this partner. Import your team (partnerkit import "
+                            "No HubSpot team is stored for this partner. Import your team (partnerkit import "  # noqa: E501
                             "team) to see your Partner Development Manager here."
                         )
                     )

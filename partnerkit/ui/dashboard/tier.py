@@ -168,7 +168,7 @@ class TierPage(Page):
             '<div class="pk-card pk-credited">'
             f'<div class="pk-muted">{esc(t("Solutions Partner tier"))}</div>'
             f'<div class="pk-big pk-credited-tier">{esc(c.tier)}</div>'
-            f'<div class="pk-muted">{esc(t("Credited since {date}").format(date=t.date(c.since)))}</div>'
+            f'<div class="pk-muted">{esc(t("Credited since {date}").format(date=t.date(c.since)))}</div>'  # noqa: E501
         )
         if perf.tier_label != c.tier:
             rules = self.state.rules
@@ -392,7 +392,7 @@ class TierPage(Page):
                 '<div class="pk-warn pk-cert-warning">{}</div>'.format(
                     esc(
                         t(
-                            "Your Solutions Partner certification expires on {date}, before the next review "
+                            "Your Solutions Partner certification expires on {date}, before the next review "  # noqa: E501
                             "on {review}: renew it or the tier goes down."
                         ).format(date=t.date(cert), review=t.date(c.next_review))
                     )

@@ -10,8 +10,9 @@ import pytest
 from partnerkit.ui.i18n import missing_translations, translator
 
 ROOT = Path(__file__).resolve().parents[3]
-SOURCES = sorted((ROOT / "partnerkit" / "ui" / "dashboard").glob("*.py")) + [
-    ROOT / "partnerkit" / "charts.py"
+SOURCES = [
+    *sorted((ROOT / "partnerkit" / "ui" / "dashboard").glob("*.py")),
+    ROOT / "partnerkit" / "charts.py",
 ]
 # t("...") inside f-strings, which Babel's extractor does not look into.
 _CALL = re.compile(r"""\bt\(\s*(["'])((?:(?!\1).)+)\1\s*\)""")
