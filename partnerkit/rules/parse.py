@@ -103,11 +103,62 @@ def _dated(raw: dict[str, Any], table: str, i: int, p: _Problems, source: str,
             "source": source, "note": str(raw.get("note", ""))}
 
 
+_ROW_KEYS = {
+    "rates": ("credit", "market", "points_per_100"),
+    "currencies": ("currency", "local_per_100"),
+    "growth_markets": ("region", "countries", "country", "growth"),
+    "tiers": ("tier", "total_min", "sold_min", "sold_min_counts", "managed_min",
+              "invitation_only", "other_requirements"),
+    "policy": ("key", "value"),
+}
+_DATED_KEYS = ("effective_from", "effective_to", "provenance", "note")
+_POLICY_WHOLE_NUMBERS = (
+    "sold_point_lifetime_months", "review_window_months", "tier_hold_months",
+    "keep_if_met_months", "reach_gold_within_months", "renewal_lookahead_days",
+    "renewal_decision_days_before", "projection_months",
+)
+_POLICY_TEXT = ("sourced_rate_resolved_by", "managed_split", "downgrade_to",
+                "certification_lapse_effect", "upgrade_policy")
+
+
+def _policy_problem(key: str, value: Any) -> str | None:
+    """Why a known policy's value cannot be used (None when it can); other keys are free."""
+    if key in _POLICY_WHOLE_NUMBERS:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            return f"{value!r} is not a whole number >= 0"
+    elif key in _POLICY_TEXT:
+        if not isinstance(value, str):
+            return f"{value!r} is not text"
+    elif key == "certification_required":
+        if not isinstance(value, bool):
+            return "must be true or false"
+    elif key == "review_dates":
+        if not isinstance(value, list) or not value:
+            return 'must be a list of month-day dates such as ["01-15", "07-15"]'
+        for day in value:
+            try:
+                dt.date.fromisoformat(f"2024-{day}")
+            except (TypeError, ValueError):
+                return f"{day!r} is not a month-day date such as \"07-15\""
+    elif key == "engagement_bands" and not (
+        isinstance(value, dict) and all(
+            isinstance(b, list) and len(b) == 2
+            and all(isinstance(x, int) and not isinstance(x, bool) for x in b)
+            for b in value.values())):
+        return "must be a table of band = [lowest, highest] scores"
+    return None
+
+
 def _rows(doc: dict[str, Any], table: str, p: _Problems) -> list[dict[str, Any]]:
     rows = doc.get(table, [])
     if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
         p.add(table, None, table, "must be an array of tables ([[" + table + "]])")
         return []
+    known = (*_ROW_KEYS[table], *_DATED_KEYS)
+    for i, row in enumerate(rows):
+        for key in row:
+            if key not in known:  # a typo must not silently drop a requirement
+                p.add(table, i, key, f"unknown key; expected one of: {', '.join(known)}")
     return rows
 
 
@@ -124,7 +175,14 @@ def parse_rules(text: str, source: str = "rules.toml", *, default_provenance: st
             problems.add(key, None, key, f"unknown table; expected one of: {', '.join(TABLES)}")
 
     ladder = doc.get("ladder", {})
-    tier_names = tuple(ladder.get("tiers", ()))
+    if not isinstance(ladder, dict):
+        problems.add("ladder", None, "ladder", "must be a table ([ladder])")
+        ladder = {}
+    raw_names = ladder.get("tiers", [])
+    if not isinstance(raw_names, list) or not all(isinstance(t, str) and t for t in raw_names):
+        problems.add("ladder", None, "tiers", 'must be a list of tier names, lowest first')
+        raw_names = []
+    tier_names = tuple(raw_names)
     untiered = str(ladder.get("untiered", "Untiered"))
     if not partial and not tier_names:
         problems.add("ladder", None, "tiers", "the tier ladder is required")
@@ -180,7 +238,9 @@ def parse_rules(text: str, source: str = "rules.toml", *, default_provenance: st
     for i, raw in enumerate(_rows(doc, "tiers", problems)):
         base = _dated(raw, "tiers", i, problems, source, default_provenance)
         name = raw.get("tier")
-        if name not in tier_names and not partial:
+        if not isinstance(name, str) or not name:
+            problems.add("tiers", i, "tier", "is required (a tier name of the ladder)")
+        elif name not in tier_names and not partial:
             problems.add("tiers", i, "tier",
                          f"{name!r} is not a tier of the ladder ({', '.join(tier_names)})")
         counts = raw.get("sold_min_counts", "sold")
@@ -189,12 +249,16 @@ def parse_rules(text: str, source: str = "rules.toml", *, default_provenance: st
         total = _decimal(raw, "total_min", "tiers", i, problems)
         sold = _decimal(raw, "sold_min", "tiers", i, problems)
         managed = _decimal(raw, "managed_min", "tiers", i, problems, required=False)
+        others = raw.get("other_requirements", [])
+        if not isinstance(others, list):
+            problems.add("tiers", i, "other_requirements", "must be a list of texts")
+            others = []
         if base and total is not None and sold is not None and isinstance(name, str):
             rank = tier_names.index(name) + 1 if name in tier_names else 0
             tiers.append(TierRequirement(
                 tier=name, rank=rank, total_min=total, sold_min=sold, sold_min_counts=counts,
                 managed_min=managed, invitation_only=bool(raw.get("invitation_only", False)),
-                other_requirements=tuple(str(x) for x in raw.get("other_requirements", ())),
+                other_requirements=tuple(str(x) for x in others),
                 **base))
 
     policies: list[PolicyRule] = []
@@ -205,6 +269,8 @@ def parse_rules(text: str, source: str = "rules.toml", *, default_provenance: st
             problems.add("policy", i, "key", "is required")
         elif "value" not in raw:
             problems.add("policy", i, "value", "is required")
+        elif (why := _policy_problem(pkey, raw["value"])) is not None:
+            problems.add("policy", i, "value", f"{pkey}: {why}")
         elif base:
             policies.append(PolicyRule(key=pkey, value=raw["value"], **base))
 

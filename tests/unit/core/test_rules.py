@@ -479,3 +479,47 @@ def test_a_well_formed_but_unknown_currency_code_is_reported() -> None:
 def test_every_shipped_currency_is_an_iso_4217_code() -> None:
     from partnerkit.money import ISO_4217
     assert {c.currency for c in shipped().currencies_} <= ISO_4217
+
+
+# --- structure and policy values: reported, never a crash or a silent drop ---------------------
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("ladder = 5\n", "[ladder], key 'ladder': must be a table ([ladder])"),
+    ('[ladder]\ntiers = "Gold"\n', "[ladder], key 'tiers': must be a list of tier names"),
+    ('[[tiers]]\ntier = "Gold"\ntotal_min = "150"\nsold_min = "70"\nother_requirements = 5\n'
+     "effective_from = 2026-01-15\n",
+     "[[tiers]] #1, key 'other_requirements': must be a list of texts"),
+    ('[[tiers]]\nname = "Gold"\ntotal_min = "150"\nsold_min = "70"\n'
+     "effective_from = 2026-01-15\n", "[[tiers]] #1, key 'name': unknown key"),
+    ('[[tiers]]\ntier = "Gold"\ntotal_min = "150"\nsold_min = "70"\nmanaged_minimum = "80"\n'
+     "effective_from = 2026-01-15\n", "[[tiers]] #1, key 'managed_minimum': unknown key"),
+    ('[[policy]]\nkey = "sold_point_lifetime_months"\nvalue = "twelve"\n'
+     "effective_from = 2016-01-01\n",
+     "[[policy]] #1, key 'value': sold_point_lifetime_months: 'twelve' is not a whole number"),
+    ('[[policy]]\nkey = "tier_hold_months"\nvalue = -1\neffective_from = 2016-01-01\n',
+     "tier_hold_months: -1 is not a whole number >= 0"),
+    ('[[policy]]\nkey = "review_dates"\nvalue = 5\neffective_from = 2016-01-01\n',
+     "review_dates: must be a list of month-day dates"),
+    ('[[policy]]\nkey = "review_dates"\nvalue = ["01-15", "07-32"]\neffective_from = 2016-01-01\n',
+     "review_dates: '07-32' is not a month-day date"),
+    ('[[policy]]\nkey = "certification_required"\nvalue = "yes"\neffective_from = 2016-01-01\n',
+     "certification_required: must be true or false"),
+    ('[[policy]]\nkey = "engagement_bands"\nvalue = { Low = [0] }\neffective_from = 2016-01-01\n',
+     "engagement_bands: must be a table of band = [lowest, highest] scores"),
+    ('[[policy]]\nkey = "upgrade_policy"\nvalue = 1\neffective_from = 2016-01-01\n',
+     "upgrade_policy: 1 is not text"),
+])
+def test_a_malformed_override_is_reported_with_its_location(text: str, expected: str) -> None:
+    found = problems_of(text, partial=True, source="mine.toml")
+    assert any(p.startswith("mine.toml: ") and expected in p for p in found), found
+
+
+def test_an_override_tier_row_without_a_tier_name_is_reported_not_dropped() -> None:
+    (problem,) = problems_of("""
+        [[tiers]]
+        tier = ""
+        total_min = "150"
+        sold_min = "70"
+        effective_from = 2026-01-15
+    """, partial=True, source="mine.toml")
+    assert problem == "mine.toml: [[tiers]] #1, key 'tier': is required (a tier name of the ladder)"
