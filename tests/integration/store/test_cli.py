@@ -1,0 +1,72 @@
+"""Issue 3 CLI: `partnerkit demo`, `partners`, `add-partner`, `import`, `export`, End services."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from partnerkit.cli import main
+from partnerkit.store import open_store
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "data" / "import"
+
+
+@pytest.fixture
+def env(db_url, monkeypatch):
+    monkeypatch.setenv("PARTNERKIT_DB", db_url)
+    return db_url
+
+
+def test_demo_then_partners_then_tier_answer_from_the_database(env, capsys):
+    assert main(["demo"]) == 0
+    assert main(["partners"]) == 0
+    out = capsys.readouterr().out
+    assert "pt-lusitania" in out and "Agência Paulista" in out
+    assert main(["demo"]) == 2
+    assert "--force" in capsys.readouterr().err
+    assert main(["demo", "--force"]) == 0
+    assert main(["tier", "--partner", "br-paulista"]) == 0
+    assert "Diamond" in capsys.readouterr().out
+
+
+def test_add_partner_import_and_export_round_trip(env, tmp_path, capsys):
+    assert main(["add-partner", "--partner", "acme", "--name", "Acme Ótica Lda.", "--country",
+                 "pt", "--currency", "eur", "--credited-tier", "gold"]) == 0
+    for kind in ("clients", "subscriptions", "ledger"):
+        assert main(["import", "--partner", "acme", "--kind", kind,
+                     str(EXAMPLES / f"{kind}.csv"), "--by", "tester"]) == 0
+    assert "imported 7 ledger row(s) (7 new, 0 updated)" in capsys.readouterr().out
+    out = tmp_path / "clients.xlsx"
+    assert main(["export", "--partner", "acme", "--view", "clients", "-o", str(out),
+                 "--as-of", "2026-11-15"]) == 0
+    assert main(["import", "--partner", "acme", "--kind", "clients", str(out)]) == 0
+    assert "(0 new, 6 updated)" in capsys.readouterr().out
+    with open_store(env) as store:
+        assert store.get_partner("acme").credited_tier == "Gold"
+        assert store.audit_log("acme")["actor"].tolist().count("tester") == 3
+
+
+def test_a_bad_file_lists_every_problem_and_exits_2(env, tmp_path, capsys):
+    main(["add-partner", "--partner", "acme", "--name", "Acme", "--country", "PT",
+          "--currency", "EUR"])
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Record ID,Company name,Country/Region,Relationship,Currency\n"
+                   "1,A,Atlantis,both,EUR\n2,B,PT,sold,XYZ\n", "utf-8")
+    assert main(["import", "--partner", "acme", "--kind", "clients", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "nothing imported, 2 problem(s)" in err
+    assert "line 2, column 'Country/Region'" in err and "line 3, column 'Currency'" in err
+    assert "Traceback" not in err
+
+
+def test_end_services_and_undo_from_the_command_line(env, capsys):
+    main(["demo"])
+    assert main(["end-services", "--partner", "us-northwind", "--client", "US-0001",
+                 "--reason", "moved to another agency", "--by", "Jordan"]) == 0
+    assert main(["end-services", "--partner", "us-northwind", "--client", "US-0001",
+                 "--reason", "again"]) == 2
+    assert "already ended" in capsys.readouterr().err
+    assert main(["undo-end-services", "--partner", "us-northwind", "--client", "US-0001"]) == 0
+    assert main(["end-services", "--partner", "nope", "--client", "x", "--reason", "r"]) == 2
+    assert "known partners" in capsys.readouterr().err
