@@ -570,6 +570,36 @@ def test_f2_1_the_credited_tier_is_at_the_top_with_the_performance_tier_and_why(
         assert f"Your current points perform at {c.performance.tier_label}" in head
 
 
+def test_f2_1_a_credited_tier_above_the_performance_says_why(tmp_path: Path) -> None:
+    from partnerkit.store import Partner, open_store
+
+    url = make_book(tmp_path)
+    store = open_store(url)
+    store.upsert_partner(
+        Partner(
+            "p1",
+            "Agência Lisboa & Filhos",
+            "PT",
+            "EUR",
+            dt.date(2027, 1, 10),
+            dt.date(2023, 1, 1),
+            "Diamond",
+            dt.date(2026, 9, 1),
+        )
+    )
+    store.close()
+    d = build_dashboard(url, partner_id="p1", as_of=AS_OF)
+    assert isinstance(d, Dashboard)
+    d.nav.select("tier")
+    c = d.state.credited()
+    assert (c.tier, c.performance.tier_label) == ("Diamond", "Platinum")
+    head = text_of(d.tier.tabs.children[0].children[0].value)
+    assert "Solutions Partner tier Diamond" in head
+    assert "Your current points perform at Platinum." in head
+    assert "Diamond needs 840.0 total points; you have" in head
+    assert "Diamond is held until Mar 1, 2027, so it is kept until then." in head
+
+
 def test_f2_2_tier_performance_adds_sold_and_managed_up(tmp_path: Path) -> None:
     d = make_dashboard(tmp_path)
     tier = open_tier(d)
