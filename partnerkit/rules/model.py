@@ -231,6 +231,10 @@ class Rulebook:
 
     # -- tiers ----------------------------------------------------------------------------------
     def tier_ladder(self, on: dt.date) -> list[TierRequirement]:
+        """Thresholds in force on `on`; dates before the first thresholds (the points model began
+        2022-07-18) use the first ones, as sales before then use the first points rates."""
+        first = min((t.effective_from for t in self.tiers), default=on)
+        on = max(on, first)
         ladder = sorted((t for t in self.tiers if t.in_force(on)), key=lambda t: t.rank)
         if not ladder:
             raise RulesError([f"tiers: no tier thresholds in force on {on.isoformat()}"])

@@ -371,3 +371,16 @@ def test_a_user_policy_can_shorten_the_hold() -> None:
     shipped_hold = credited_tier(ledger, RULES, "Diamond", D(2024, 3, 1), as_of=D(2024, 8, 1))
     user_hold = credited_tier(ledger, rules, "Diamond", D(2024, 3, 1), as_of=D(2024, 8, 1))
     assert (shipped_hold.tier, user_hold.tier) == ("Diamond", "Gold")
+
+
+def test_dates_before_the_first_point_thresholds_use_the_first_thresholds() -> None:
+    assert [t.total_min for t in RULES.tier_ladder(D(2021, 6, 30))] == [123, 313, 800, 3650]
+    assert tier_on(D(2021, 6, 30), sourced=63, managed=60) == "Gold"
+
+
+def test_a_tier_credited_before_the_points_model_can_be_followed_through_reviews() -> None:
+    months = every_month((2021, 6), (2022, 7), "Gold")
+    c = credited_tier(a_ledger_performing(months), RULES, "Gold", D(2021, 6, 1),
+                      as_of=D(2022, 1, 20))
+    assert c.tier == "Untiered"  # the sold base only starts in August 2023
+    assert [x.on for x in c.changes] == [D(2022, 1, 15)]
