@@ -442,6 +442,8 @@ def test_f2_1_to_f2_5_tier_tab_credited_tier_performance_chart_insights_and_acco
     expect(dash.locator(".pk-get-to-table")).to_contain_text("(derived)")
     # F2.5
     expect(dash.locator(".pk-account-usage")).to_contain_text("tools per client")
+    dash.locator(".pk-account-usage").scroll_into_view_if_needed()
+    save_screenshot(dash, "dashboard-tier-insights-and-account")
     expect(dash.locator(".pk-certified")).to_contain_text(
         re.compile(r"Partner Certified: (Yes|No)")
     )

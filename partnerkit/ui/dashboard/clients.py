@@ -31,7 +31,7 @@ from partnerkit.ui.dashboard.state import (
 )
 
 PAGE_SIZE = 25
-ROW_COLUMNS = "minmax(180px,2.2fr) 90px 120px minmax(140px,1.6fr) 110px 120px 120px 170px"
+ROW_COLUMNS = "minmax(170px,2.2fr) 108px 122px minmax(140px,1.6fr) 112px 112px 118px 140px"
 
 # Sort keys: msgid of the label -> (column, default descending?)
 SORT_KEYS: dict[str, tuple[str, bool]] = {
