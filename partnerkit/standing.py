@@ -527,6 +527,9 @@ def history(
     managed_mask = ~v.is_sold & (s >= k0) & (s < k0 + span)
     msum = v._sum_by(v.combo_codes * width + np.clip(s - k0, 0, span), managed_mask, nc * width)
     managed_units = msum.reshape(nc, width)[:, :span] if nc else np.zeros((0, span), dtype=object)
+    # A month without any snapshot carries the latest earlier month, as compute_standing does.
+    has_snapshot = np.bincount(np.clip(s[managed_mask] - k0, 0, span), minlength=width) > 0
+    carried = compute_standing(v, _month_end_of_index(k0 - 1), with_clients=False).managed_points
     current = compute_standing(v, as_of, with_clients=False)
     records = []
     for k in ks:
@@ -539,10 +542,13 @@ def history(
         projected = k >= future_start
         if projected:
             acc["managed"] = current.managed_points
+        elif not has_snapshot[j]:
+            acc["managed"] = carried
         else:
             for c, combo in enumerate(v.combos):
                 if combo.credit == "managed" and managed_units[c, j]:
                     acc["managed"] += combo.points(managed_units[c, j])
+            carried = acc["managed"]
         records.append((_month_end_of_index(k), acc, projected))
     rows: list[tuple[dt.date, Decimal, Decimal, Decimal, bool]] = [
         (d, a["sourced"], a["assisted"], a["managed"], p) for d, a, p in records if not p]

@@ -353,3 +353,13 @@ def test_the_explanation_states_the_sold_point_lifetime_from_the_rules() -> None
                     .explanation)
     assert "(sold deals closed in the last 6 months)" in six
     assert "sold_point_lifetime_months (from 2024-06-01; your rules file; my-rules.toml)" in six
+
+
+def test_a_month_without_any_snapshot_carries_the_latest_managed_points_in_history_too() -> None:
+    ledger = a_ledger(a_managed_snapshot(month=D(2024, 5, 1), amount="500"),
+                      a_managed_snapshot(month=D(2024, 8, 1), amount="1000"),
+                      a_managed_snapshot(month=D(2024, 10, 1), amount="2000"))
+    h = history(ledger, D(2024, 10, 15), RULES, months=4)
+    assert h["managed"].tolist() == [5, 5, 10, 10, 20, 20, 20, 20]
+    for row in h[~h["projected"]].itertuples():
+        assert row.managed == compute_standing(ledger, row.month_end, RULES).managed_points
