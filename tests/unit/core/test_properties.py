@@ -198,3 +198,16 @@ def test_sold_points_move_only_by_new_and_lost_points(
     changes = point_changes(ledger, start, end, RULES)
     net = sum(changes["net"], Decimal(0))
     assert abs((after.total_points - before.total_points) - net) <= TINY * 100
+
+
+@settings(max_examples=25, deadline=None, database=None)
+@given(events=ledgers, as_of=dates)
+def test_history_agrees_with_the_standing_at_every_past_month_end(
+        events: list[SoldEvent | ManagedSnapshot], as_of: dt.date) -> None:
+    from partnerkit.standing import history
+    ledger = a_ledger(*events)
+    h = history(ledger, as_of, RULES, months=6)
+    for row in h[~h["projected"]].itertuples():
+        s = compute_standing(ledger, row.month_end, RULES)
+        assert (row.sourced, row.assisted, row.managed) == (
+            s.sourced_points, s.assisted_points, s.managed_points), row.month_end
