@@ -129,9 +129,11 @@ def book(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def server(book: dict[str, Any]) -> Iterator[VoilaServer]:
-    with start_voila(
-        APP_NOTEBOOKS, extra_env={"PARTNERKIT_DB": book["url"]}, label="voila-dashboard"
-    ) as s:
+    env = {
+        "PARTNERKIT_DB": book["url"],
+        "PARTNERKIT_LOG_FILE": str(ARTIFACTS / "dashboard-kernel.log"),
+    }
+    with start_voila(APP_NOTEBOOKS, extra_env=env, label="voila-dashboard") as s:
         yield s
 
 

@@ -225,6 +225,43 @@ class Dashboard(W.VBox):
         self.nav.relabel(labels)
 
 
+LOG_FILE_ENV = "PARTNERKIT_LOG_FILE"
+
+
+def _heading(locale: str | None) -> str:
+    from partnerkit.ui.i18n import translator
+
+    try:
+        t = translator(locale or os.environ.get("PARTNERKIT_LANG") or "en", domain="dashboard")
+    except ValueError:
+        t = translator("en", domain="dashboard")
+    return t("The dashboard could not start.")
+
+
+def ensure_log_file() -> str | None:
+    """Send the dashboard's log (errors with tracebacks) to a file, once per process.
+
+    $PARTNERKIT_LOG_FILE, else dashboard.log in the per-user log folder. Without a handler of its
+    own, Python would print a logged traceback to stderr, which Voilà shows in the page.
+    """
+    if log.handlers:
+        return None
+    path = os.environ.get(LOG_FILE_ENV)
+    try:
+        if not path:
+            import platformdirs
+
+            folder = platformdirs.user_log_dir("partnerkit", appauthor=False)
+            os.makedirs(folder, exist_ok=True)
+            path = os.path.join(folder, "dashboard.log")
+        handler: logging.Handler = logging.FileHandler(path, encoding="utf-8", delay=True)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    except OSError:
+        handler, path = logging.NullHandler(), None
+    log.addHandler(handler)
+    return path
+
+
 def build_dashboard(
     db_url: str | None = None,
     partner_id: str | None = None,
@@ -239,6 +276,7 @@ def build_dashboard(
     from partnerkit.store import ensure_demo_database, open_store
     from partnerkit.ui.i18n import normalise_language
 
+    ensure_log_file()
     try:
         if db_url is None and not os.environ.get("PARTNERKIT_DB"):
             db_url = ensure_demo_database()
@@ -264,5 +302,5 @@ def build_dashboard(
         log.exception("dashboard: could not start")
         return W.HTML(
             '<div class="pk-msg-error" role="alert" style="padding:8px;border:1px solid #f2545b">'
-            f"<b>The dashboard could not start.</b> {esc(e)}</div>"
+            f"<b>{esc(_heading(locale))}</b> {esc(e)}</div>"
         )

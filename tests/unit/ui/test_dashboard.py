@@ -219,9 +219,11 @@ def make_book(folder: Path, n_clients: int = 40, *, second_partner: bool = True)
 
 
 @pytest.fixture(autouse=True)
-def _today_is_as_of(monkeypatch: pytest.MonkeyPatch) -> None:
-    """ "Today" (End services dates, defaults) is AS_OF, as in the browser tests."""
+def _today_is_as_of(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: Any) -> None:
+    """Today (End services dates, defaults) is AS_OF, as in the browser tests; the dashboard's
+    log goes to a temporary file."""
     monkeypatch.setenv("PARTNERKIT_AS_OF", AS_OF.isoformat())
+    monkeypatch.setenv("PARTNERKIT_LOG_FILE", str(tmp_path_factory.getbasetemp() / "dash.log"))
 
 
 def make_dashboard(tmp_path: Path, locale: str = "en", **kw: Any) -> Dashboard:
@@ -315,7 +317,7 @@ def test_changing_the_as_of_date_recomputes_the_standing_once(tmp_path: Path) ->
 def test_an_unknown_partner_gives_a_plain_message_not_a_traceback(tmp_path: Path) -> None:
     w = build_dashboard(make_book(tmp_path), partner_id="nope", as_of=AS_OF)
     assert not isinstance(w, Dashboard)
-    assert "unknown partner 'nope'" in text_of(w.value)
+    assert "The dashboard could not start. unknown partner 'nope'" in text_of(w.value)
     assert "Traceback" not in w.value
 
 
