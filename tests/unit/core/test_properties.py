@@ -211,3 +211,30 @@ def test_history_agrees_with_the_standing_at_every_past_month_end(
         s = compute_standing(ledger, row.month_end, RULES)
         assert (row.sourced, row.assisted, row.managed) == (
             s.sourced_points, s.assisted_points, s.managed_points), row.month_end
+
+
+TIERS = [None, "Gold", "Platinum", "Diamond"]
+
+
+@settings(max_examples=20, deadline=None, database=None)
+@given(performance=st.lists(st.sampled_from(TIERS), min_size=24, max_size=24),
+       credited=st.sampled_from(TIERS), start_month=st.integers(min_value=0, max_value=11))
+def test_the_credited_tier_goes_down_only_on_review_dates_and_never_inside_the_hold(
+        performance: list[str | None], credited: str | None, start_month: int) -> None:
+    from partnerkit.standing import add_months
+    from partnerkit.tiers import credited_tier
+    from tests.unit.core.builders import a_ledger_performing
+    months = {(2023 + (7 + i) // 12, (7 + i) % 12 + 1): t for i, t in enumerate(performance)}
+    since = add_months(D(2023, 8, 10), start_month)
+    result = credited_tier(a_ledger_performing(months), RULES, credited, since,
+                           as_of=D(2025, 7, 20))
+    rank = RULES.tier_rank
+    held_from = since
+    for change in result.changes:
+        if rank(change.to_tier) < rank(change.from_tier):
+            assert (change.on.month, change.on.day) in ((1, 15), (7, 15)), change
+            assert change.on >= add_months(held_from, 6), change
+        else:
+            nxt = change.on + dt.timedelta(days=1)
+            assert nxt.day == 1, change  # upgrades at a month end (monthly refresh)
+        held_from = change.on
