@@ -273,10 +273,14 @@ class DashboardState:
         )
 
     def average_tool_usage(self) -> Any:
-        return self._cached(
-            ("usage", self.partner_id, self.as_of),
-            lambda: self.store.average_tool_usage(self.partner_id, self.as_of),
-        )
+        """F2.5: the mean tools used by the active clients. Same definition as
+        `store.average_tool_usage`, computed from the cached client table (one query less)."""
+
+        def make() -> float:
+            table = self.client_table()
+            return float(table["tools_used"].mean()) if len(table) else 0.0
+
+        return self._cached(("usage", self.partner_id, self.as_of), make)
 
     def valuation(self) -> Any:
         """The ledger valued once per partner (rates per event); every date reuses it."""

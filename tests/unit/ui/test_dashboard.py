@@ -740,3 +740,13 @@ def test_f4_the_pdm_card_has_initials_role_description_and_a_mailto_link(tmp_pat
     assert f'href="mailto:ana.pdm@hubspot.example?subject={subject}"' in page
     assert "Send email" in text
     assert html.escape(HOSTILE) in page and "<img" not in page
+
+
+def test_the_dashboard_notebook_only_imports_and_displays_the_builder() -> None:
+    import nbformat
+
+    nb = nbformat.read(Path(__file__).resolve().parents[3] / "notebooks" / "dashboard.ipynb", 4)
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    assert len(code) == 1
+    lines = [ln for ln in code[0].splitlines() if ln.strip() and not ln.startswith("#")]
+    assert lines == ["from partnerkit.ui.dashboard import build_dashboard", "build_dashboard()"]
