@@ -170,6 +170,8 @@ def dash(browser: Any, server: VoilaServer, outside: list[str]) -> Iterator[Any]
     pw_expect.set_options(timeout=TIMEOUT)
     page = context.new_page()
     page.dialogs = []  # type: ignore[attr-defined]
+    page.js_errors = []  # type: ignore[attr-defined]
+    page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))  # type: ignore[attr-defined]
     page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))  # type: ignore[attr-defined]
     t0 = time.perf_counter()
     page.goto(server.url("dashboard.ipynb"))
@@ -571,3 +573,9 @@ def test_the_partner_picker_and_the_as_of_date_reload_the_book(dash: Any, store:
     picker.select_option(label=f"{first['name']} ({first['country']})")
     expect(dash.locator(".pk-partner-name")).to_have_text(str(first["name"]))
     no_error(dash)
+
+
+def test_no_script_error_happened_on_the_page(dash: Any) -> None:
+    """Runs last: every interaction above left no uncaught JavaScript error."""
+    assert dash.js_errors == []
+    assert dash.dialogs == []
