@@ -170,6 +170,13 @@ class TierPage(Page):
             f'<div class="pk-big pk-credited-tier">{esc(c.tier)}</div>'
             f'<div class="pk-muted">{esc(t("Credited since {date}").format(date=t.date(c.since)))}</div>'  # noqa: E501
         )
+        recorded = self.state.partner.credited_since
+        if recorded and self.state.as_of < recorded:
+            note = t(
+                "The credited tier is recorded from {date}; for an earlier day it is shown as "
+                "if already credited then."
+            ).format(date=t.date(recorded))
+            html += f'<div class="pk-muted pk-before-credited">{esc(note)}</div>'
         if perf.tier_label != c.tier:
             rules = self.state.rules
             higher = rules.tier_rank(perf.tier) > rules.tier_rank(c.tier)

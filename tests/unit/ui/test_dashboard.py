@@ -750,3 +750,12 @@ def test_the_dashboard_notebook_only_imports_and_displays_the_builder() -> None:
     assert len(code) == 1
     lines = [ln for ln in code[0].splitlines() if ln.strip() and not ln.startswith("#")]
     assert lines == ["from partnerkit.ui.dashboard import build_dashboard", "build_dashboard()"]
+
+
+def test_f2_1_a_day_before_the_tier_was_credited_is_flagged(tmp_path: Path) -> None:
+    d = build_dashboard(make_book(tmp_path), partner_id="p1", as_of=dt.date(2025, 6, 30))
+    assert isinstance(d, Dashboard)
+    d.nav.select("tier")
+    assert d.messages.value == ""
+    head = text_of(d.tier.tabs.children[0].children[0].value)
+    assert "The credited tier is recorded from Jul 15, 2025" in head
