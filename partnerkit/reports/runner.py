@@ -416,8 +416,10 @@ def run_job(job: ReportJob) -> ReportResult:
     started = time.perf_counter()
     try:
         return run_report(job)
-    except (ValueError, LookupError, OSError) as e:
-        error = str(e) if isinstance(e, ReportError) else f"{type(e).__name__}: {e}"
+    except (ValueError, LookupError) as e:  # plain user-facing messages (unknown partner ...)
+        error = _plain(str(e))
+    except OSError as e:
+        error = f"{type(e).__name__}: {e}"
     except Exception as e:  # the batch must go on; the message still names the cause
         error = f"unexpected {type(e).__name__}: {_plain(str(e))}"
     return ReportResult(
