@@ -12,8 +12,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -130,16 +132,40 @@ def pg_admin_url() -> str:
     return url
 
 
+_STALE_AFTER_S = 6 * 3600  # throwaway databases older than this were left by an interrupted run
+
+
+def _sweep_stale_databases(conn: object, now: int) -> None:
+    """Drop throwaway databases (name partnerkit_t_<epoch>_<hex>) left by killed test runs."""
+    import sqlalchemy as sa
+
+    rows = conn.execute(  # type: ignore[attr-defined]
+        sa.text(
+            "SELECT datname FROM pg_database "
+            "WHERE datname LIKE :pattern AND pg_get_userbyid(datdba) = current_user"
+        ),
+        {"pattern": "partnerkit\\_t\\_%"},
+    ).scalars()
+    for name in list(rows):
+        parts = name.split("_")
+        if len(parts) == 4 and parts[2].isdigit() and now - int(parts[2]) > _STALE_AFTER_S:
+            # best effort: another run may be dropping it right now
+            with contextlib.suppress(sa.exc.DBAPIError):
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[attr-defined]
+
+
 @pytest.fixture
 def fresh_pg_url(pg_admin_url: str) -> Iterator[str]:
     """URL of a new, empty, uniquely named PostgreSQL database; dropped (forcibly) afterwards."""
     import sqlalchemy as sa
     from sqlalchemy.engine import make_url
 
-    name = f"partnerkit_t_{uuid.uuid4().hex[:12]}"
+    now = int(time.time())
+    name = f"partnerkit_t_{now}_{uuid.uuid4().hex[:8]}"
     admin = sa.create_engine(pg_admin_url, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
+            _sweep_stale_databases(conn, now)
             conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
         yield make_url(pg_admin_url).set(database=name).render_as_string(hide_password=False)
     finally:
