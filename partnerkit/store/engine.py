@@ -97,8 +97,16 @@ def _configure_sqlite(engine: Engine) -> None:
 @contextlib.contextmanager
 def write_tx(engine: Engine) -> Iterator[Connection]:
     """One write transaction: all or nothing; on SQLite it holds the write lock from the start."""
-    with engine.connect().execution_options(partnerkit_write=True) as conn, conn.begin():
-        yield conn
+    try:
+        with engine.connect().execution_options(partnerkit_write=True) as conn, conn.begin():
+            yield conn
+    except sa.exc.OperationalError as e:
+        if "locked" in str(e.orig) or "busy" in str(e.orig):
+            raise StoreError(
+                f"the database is busy: another writer held it for more than "
+                f"{SQLITE_BUSY_TIMEOUT_MS // 1000} s; nothing was written, try again"
+            ) from None
+        raise
 
 
 def is_sqlite(engine: Engine) -> bool:

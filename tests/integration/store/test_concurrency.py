@@ -98,3 +98,18 @@ def test_two_processes_opening_a_new_database_at_once_both_get_the_schema(db_url
 @pytest.fixture(autouse=True)
 def _as_of(monkeypatch):
     monkeypatch.setenv("PARTNERKIT_AS_OF", TEST_TODAY.isoformat())
+
+
+def test_a_writer_blocked_too_long_gets_a_plain_error_and_writes_nothing(tmp_path, monkeypatch):
+    import partnerkit.store.engine as engine_mod
+    from partnerkit.store.engine import StoreError, write_tx
+
+    url = f"sqlite:///{tmp_path / 'busy.db'}"
+    setup_book(url)
+    monkeypatch.setattr(engine_mod, "SQLITE_BUSY_TIMEOUT_MS", 200)
+    with open_store(url) as holder, open_store(url) as waiter, write_tx(holder.engine) as conn:
+        conn.exec_driver_sql("UPDATE clients SET name = 'held' WHERE client_id = 'c0'")
+        with pytest.raises(StoreError, match="busy"):
+            waiter.end_services("p1", "c1", "blocked", by="B")
+    with open_store(url) as store:
+        assert "end_services" not in set(store.audit_log("p1")["action"])
