@@ -45,7 +45,9 @@ CSS = """
 .pk-report .card .big{font-size:1.5rem;font-weight:700}
 .pk-report .up{color:#00a37c}.pk-report .down{color:#d62f3a}
 .pk-report img{max-width:100%}
-@media print{.pk-report section{break-inside:avoid}.pk-report h2{break-after:avoid}}
+.pk-report ul.rules{font-size:.85rem;columns:2;column-gap:2rem}
+@media print{.jp-OutputArea-child{break-inside:auto !important}
+  .pk-report img,.pk-report tr{break-inside:avoid}.pk-report h2,.pk-report h3{break-after:avoid}}
 </style>
 """
 
@@ -437,7 +439,6 @@ class ReportView:
                     ("renewal_date", t("Renewal date"), "date"),
                     ("decision_deadline", t("Decide by"), "date"),
                     ("owner", t("Owner"), "text"),
-                    ("renewal_subscription", t("Renewal subscription"), "text"),
                     ("status", t("Status"), "text"),
                 ],
                 "renewals",
@@ -503,7 +504,7 @@ class ReportView:
                 if r.is_estimate
                 else ""
             )
-            items.append(f"<li><code>{esc(r.version)}</code> — {esc(r.describe())}{mark}</li>")
+            items.append(f'<li data-rule="{esc(r.version)}">{esc(r.describe())}{mark}</li>')
         note = t(
             "Figures that rest on thresholds HubSpot does not publish are marked; "
             "your own HubSpot dashboard has the real ones."
@@ -511,7 +512,7 @@ class ReportView:
         data = t("Data as of {date}.").format(date=t.date(c.data_as_of)) if c.data_as_of else ""
         return HTML(
             f'<div class="pk-report"><section><h2>{esc(self.L["Data and rules used"])}</h2>'
-            f"<p>{esc(data)} {esc(note)}</p><ul>{''.join(items)}</ul></section></div>"
+            f"<p>{esc(data)} {esc(note)}</p><ul class=\"rules\">{''.join(items)}</ul></section></div>"
         )
 
     def headline(self) -> Headline:
