@@ -13,6 +13,7 @@ Need your own server (e.g. a private database you mutate)? `with start_voila(dir
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -34,8 +35,10 @@ _BROWSER_FIXTURES = {"browser", "page", "console_errors"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # This hook sees the whole session's items: only mark the ones in this folder.
+    here = Path(__file__).parent
     for item in items:
-        if _BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+        if here in item.path.parents and _BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)
 
 
