@@ -200,7 +200,7 @@ class _Book:
         name, slug = company_name(country, rnd, self._taken_names())
         relationship = rnd.choices(("sold", "managed", "both"), weights=(3, 3, 4))[0]
         k = rnd.choices((1, 2, 3, 4), weights=(5, 4, 2, 1))[0]
-        products = []
+        products: list[str] = []
         while len(products) < k:
             p = rnd.choices(SOLD_LINES, weights=LINE_WEIGHTS)[0]
             if p not in products:
@@ -218,7 +218,8 @@ class _Book:
                 first = cursor if i == 0 else cursor + dt.timedelta(
                     days=rnd.randint(0, max(0, (self.today - cursor).days - 5)))
                 deal = rnd.choices(("sourced", "assisted"), weights=(65, 35))[0]
-                incs = [(first, amount, deal, None)]
+                incs: list[tuple[dt.date, Decimal, str, dt.date | None]] = [
+                    (first, amount, deal, None)]
             else:
                 # first sold (or bought directly) before the window; maybe upsold inside it
                 first = dt.date(rnd.randint(2019, 2022), rnd.randint(1, 12), rnd.randint(1, 28))
@@ -358,7 +359,10 @@ class _Book:
         names = list(ladder)
         top = ladder[names[min(2, len(names) - 1)]]  # Diamond in the shipped ladder
         mid = ladder[names[min(1, len(names) - 1)]]  # Platinum
-        sold_min = lambda req: Decimal(req.sold_min or 0)  # noqa: E731
+
+        def sold_min(req: Any) -> Decimal:
+            return Decimal(req.sold_min or 0)
+
         if self.spec.profile == "near-boundary":  # just under the Diamond total
             total, sourced, assisted, exp_share = (top.total_min * Decimal("0.975"),
                                                    sold_min(top) * Decimal("1.12"),
@@ -422,7 +426,7 @@ class _Book:
                 continue
             renewal = min(s["renewal_date"] for s in mine)
             current = "; ".join(f"{s['product_line']} {s['edition']}" for s in mine)
-            total = sum(Decimal(s["mrr_units"]) for s in mine) / 10_000
+            total = sum((Decimal(s["mrr_units"]) for s in mine), Decimal(0)) / 10_000
             uplift = Decimal(str(self.rnd.choice((1, 1, 1.05, 1.1, 0.8))))
             status = self.rnd.choices(("pending", "confirmed", "cancellation requested"),
                                       weights=(7, 3, 1))[0]

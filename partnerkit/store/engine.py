@@ -14,6 +14,7 @@ import contextlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -113,7 +114,7 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-def _alembic_config():  # type: ignore[no-untyped-def]
+def _alembic_config() -> Any:
     from alembic.config import Config
 
     cfg = Config()

@@ -603,7 +603,7 @@ def import_file(
         ).all())
     if kind == "ledger":
         records = validate_ledger(header, rows, ctx, source)
-        table, key = t.ledger, ("event_id",)
+        table, key = t.ledger, ("event_id",)  # type: tuple[sa.Table, tuple[str, ...]]
     else:
         fmt = FORMATS[kind]
         records = validate(fmt, header, rows, ctx, source)

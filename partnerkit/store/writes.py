@@ -47,7 +47,7 @@ def bulk_insert(conn: Any, table: sa.Table, rows: Sequence[dict[str, Any]]) -> N
         conn.execute(sa.insert(table), list(rows))
         return
     columns = [c.name for c in table.columns if c.name in rows[0]]
-    defaults = {c.name: c.server_default.arg for c in table.columns  # type: ignore[union-attr]
+    defaults = {c.name: c.server_default.arg for c in table.columns  # type: ignore[attr-defined]
                 if c.name not in rows[0] and c.server_default is not None}
     columns += list(defaults)
     cursor = conn.connection.dbapi_connection.cursor()
