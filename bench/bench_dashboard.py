@@ -113,6 +113,28 @@ def _tier_page(browser: Any, h: Any, server: Any, interactions: int) -> dict[str
         _close(context, page)
 
 
+def _calculator(browser: Any, h: Any, server: Any, n: int) -> list[float]:
+    """Typing an amount in the calculator app -> the total figure updated (browser round trip)."""
+    context, page = _new_page(browser, h)
+    try:
+        page.goto(server.url("calculator.ipynb"))
+        h.wait_for_voila_render(page, timeout=TIMEOUT_MS / 1000)
+        amount = page.get_by_label("Amount sold (monthly, client's currency)")
+        total = ".pk-points-tab .pk-total .pk-figure-value"
+        amount.fill("999")
+        page.locator(total).wait_for(state="visible")
+        out = []
+        for i in range(n):
+            before = page.locator(total).inner_text()
+            t0 = time.perf_counter()
+            amount.fill(str(1000 + 100 * i))
+            _wait_change(page, total, before)
+            out.append(time.perf_counter() - t0)
+        return out
+    finally:
+        _close(context, page)
+
+
 def _wait_change(page: Any, selector: str, before: str) -> None:
     page.wait_for_function(
         "([sel, old]) => { const e = document.querySelector(sel);"
@@ -149,6 +171,7 @@ def run(quick: bool = False, smoke: bool = False) -> tuple[list[Figure], list[st
         served = folder / "served"
         served.mkdir()
         shutil.copy(ROOT / "notebooks" / "dashboard.ipynb", served)
+        shutil.copy(ROOT / "notebooks" / "calculator.ipynb", served)
         shutil.copy(ROOT / "tests" / "fixtures" / "notebooks" / "one_button.ipynb", served)
         books = [("demo book", h.seeded_database_url(folder), 2.0)]
         if not smoke:
@@ -167,6 +190,8 @@ def run(quick: bool = False, smoke: bool = False) -> tuple[list[Figure], list[st
                         floors = [_floor(browser, h, srv) for _ in range(runs)]
                         tiers = [_tier_page(browser, h, srv, interactions if i == 0 else 0)
                                  for i in range(runs)]
+                        calc = (_calculator(browser, h, srv, interactions)
+                                if label == "demo book" else [])
                     fl = median(floors)
                     render = [t["render"] for t in tiers]
                     figures.append(Figure(
@@ -186,6 +211,13 @@ def run(quick: bool = False, smoke: bool = False) -> tuple[list[Figure], list[st
                             SCENARIO, f"{label}: {what} round trip (p95)", p95(xs), "s", None,
                             "< 150 ms", p95(xs) < 0.150, len(xs), samples=xs,
                             note=f"median {fmt(median(xs), 's')}"))
+                    if calc:
+                        figures.append(Figure(
+                            SCENARIO, "calculator app: type an amount → total updated (p95)",
+                            p95(calc), "s", None, "< 100 ms", p95(calc) < 0.100, len(calc),
+                            samples=calc, note=f"median {fmt(median(calc), 's')}"))
+                        notes.append(f"calculator in the browser: {len(calc)} amounts typed, "
+                                     f"median {fmt(median(calc), 's')}, p95 {fmt(p95(calc), 's')}.")
                     notes.append(f"{label}: floor (one_button.ipynb, same server) "
                                  f"{fmt(fl, 's')}; Tier page {fmt(median(render), 's')}; "
                                  "interactions: "

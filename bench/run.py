@@ -29,6 +29,7 @@ from common import (
     save_results,
 )
 
+FINDINGS = Path(__file__).resolve().parent / "findings"
 SCENARIOS = ("engine", "storage", "calculator", "reports", "dashboard")
 TITLES = {
     "engine": "1. Points engine (compute_standing, history, Valuation)",
@@ -53,7 +54,12 @@ Re-run: `.venv/bin/python bench/run.py` (all, several minutes), `--quick` (small
   keeps every sample). Warm-up runs are not counted where a first call compiles or caches.
 - Engine figures run in a fresh interpreter per ledger size, so the memory peak (Linux `VmHWM`,
   reset after the ledger is loaded) belongs to that size alone.
-- Targets are those of issue 7; `FAIL` rows are explained in the notes under each section.
+- Targets are those of issue 7; `FAIL` rows are explained in the findings under each section
+  (hand-written in `bench/findings/<scenario>.md`, from profiles taken with pyinstrument).
+- For rates (rows/s) the ratio says how many times slower than the floor.
+- The machine is shared by several engineers: wall times include waiting for a CPU. Where that
+  matters the table also gives the process CPU time; the load average at start is printed per
+  section.
 """
 
 
@@ -76,6 +82,9 @@ def render() -> str:
         parts.append(markdown_table(figs) + "\n")
         if data["notes"]:
             parts.append("\n".join(f"- {n}" for n in data["notes"]) + "\n")
+        findings = FINDINGS / f"{name}.md"
+        if findings.exists():  # hand-written: what dominates, what was fixed, what bounds it
+            parts.append(findings.read_text(encoding="utf-8").strip() + "\n")
     return "\n".join(parts)
 
 
