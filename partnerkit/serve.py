@@ -425,21 +425,25 @@ def run(args: argparse.Namespace) -> int:
         extra_env["PARTNERKIT_DB"] = args.db
     if args.as_of:
         extra_env["PARTNERKIT_AS_OF"] = args.as_of
-    cmd = voila_command(
-        notebooks,
-        port,
-        args.ip,
-        token,
-        args.preheat,
-        extra_env,
-        pool_size=args.pool_size,
-        cull_idle_timeout=args.cull_idle_timeout,
-        cull_interval=args.cull_interval,
-        password_hash=password_hash,
-    )
+
+    def command() -> list[str]:
+        return voila_command(
+            notebooks,
+            port,
+            args.ip,
+            token,
+            args.preheat,
+            extra_env,
+            pool_size=args.pool_size,
+            cull_idle_timeout=args.cull_idle_timeout,
+            cull_interval=args.cull_interval,
+            password_hash=password_hash,
+        )
+
     if args.dry_run:
-        print(_redacted(cmd))
+        print(_redacted(command()))
         return 0
+    command()  # validates before anything is created
     if not port_is_free(args.ip, port):
         raise ServeError(
             f"port {port} on {args.ip} is already in use (another partnerkit serve?); "
@@ -449,6 +453,8 @@ def run(args: argparse.Namespace) -> int:
         demo = ensure_demo_book()
         if demo:
             print(f"partnerkit serve: using the demo book ({demo})", file=sys.stderr)
+            extra_env["PARTNERKIT_DB"] = demo  # the kernels open exactly this database
+    cmd = command()
 
     proc = subprocess.Popen(cmd, start_new_session=True)
     # The server runs in its own session, so Ctrl-C reaches only us: we stop its whole group.

@@ -80,6 +80,10 @@ def stop_after() -> Iterator[list[Served]]:
             s.proc.stdout.close()
 
 
+def _proc(pid: int, what: str) -> bytes:
+    return Path(f"/proc/{pid}/{what}").read_bytes()
+
+
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args: object, **kwargs: object) -> None:
         return None
@@ -118,10 +122,16 @@ def test_serve_prints_both_app_urls_and_serves_notebooks_until_stopped(
 def test_serve_creates_the_demo_book_when_no_database_is_configured(
     tmp_path: Path, stop_after: list[Served]
 ) -> None:
-    stop_after.append(_start(tmp_path, "--notebooks", str(FIXTURES)))
+    served = _start(tmp_path, "--notebooks", str(FIXTURES))
+    stop_after.append(served)
     err = (tmp_path / "serve.err").read_text()
     assert "demo book" in err
-    assert list((tmp_path / "data").rglob("*.sqlite3")), "no demo database in the user data dir"
+    demo = list((tmp_path / "data").rglob("*.sqlite3"))
+    assert demo, "no demo database in the user data dir"
+    # the server (and so every kernel) is told exactly which database to open
+    voila = [p for p in descendant_pids(served.proc.pid) if b"voila" in _proc(p, "cmdline")]
+    assert voila
+    assert f"PARTNERKIT_DB=sqlite:///{demo[0]}".encode() in _proc(voila[0], "environ")
 
 
 def test_a_served_token_is_required_from_every_visitor(
