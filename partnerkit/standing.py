@@ -181,9 +181,8 @@ class Valuation:
         epoch = day_lut.lookup(np.searchsorted(bounds, day_lut.days, side="right"))
         first = f["first_sold"].to_numpy().astype("datetime64[D]")
         has_first = ~np.isnat(first) & (credit_code == 0)
-        first_epoch = np.where(
-            has_first,
-            np.searchsorted(bounds, np.where(has_first, first, self.dates), side="right"), -1)
+        first_epoch = np.full(n, -1, dtype=np.int64)  # searched only where there is a date
+        first_epoch[has_first] = np.searchsorted(bounds, first[has_first], side="right")
         others = f["other_partners"].to_numpy().astype(np.int64)
         others = np.where(self.is_sold, 0, others)
         ne = len(bounds) + 2
@@ -226,9 +225,14 @@ class Valuation:
             day_epoch = np.searchsorted(life_bounds, day_lut.days, side="right")
             day_expiry = _np_add_months(day_lut.days, lut[day_epoch])
             expires = day_lut.lookup(day_expiry)
+            expiry_month = day_lut.lookup(day_expiry.astype("datetime64[M]").astype(np.int64)
+                                          + 1970 * 12)
         else:
             expires = _np_add_months(self.dates, lifetimes)
+            expiry_month = expires.astype("datetime64[M]").astype(np.int64) + 1970 * 12
         self.expires = np.where(self.is_sold, expires, np.datetime64("NaT", "D"))
+        # Month index (year * 12 + month - 1) of each sold row's expiry; 0 for managed rows.
+        self.expiry_month_index = np.where(self.is_sold, expiry_month, 0)
         self.month_index = day_lut.lookup(day_lut.days.astype("datetime64[M]").astype(np.int64)
                                           + 1970 * 12)
         self._latest_cache: dict[dt.date, np.datetime64 | None] = {}
@@ -271,7 +275,40 @@ class Valuation:
 
     def points_by_combo(self, mask: np.ndarray) -> dict[str, Decimal]:
         """Points per credit type over the rows in `mask`."""
-        sums = self._sum_by(self.combo_codes, mask, len(self.combos))
+        return self.points_of_sums(self._sum_by(self.combo_codes, mask, len(self.combos)))
+
+    def status_sums(self, as_of: dt.date) -> dict[str, np.ndarray]:
+        """Exact unit sums per combination for compute_standing, in ONE grouped pass.
+
+        Each row falls in one bucket: active sold expiring within 30/60/90 days (nested windows
+        become disjoint buckets) or later, counted managed, expired sold, or not counted. The
+        sums are the same integers five masked passes would give.
+        """
+        active, expired, managed = self.masks(as_of)
+        nw = len(EXPIRING_WINDOWS)
+        b_active, b_managed, b_expired, b_other = nw, nw + 1, nw + 2, nw + 3
+        nb = nw + 4
+        bucket = np.full(self.n, b_other, dtype=np.int64)
+        bucket[managed] = b_managed
+        bucket[expired] = b_expired
+        rows = np.flatnonzero(active)
+        limits = np.array([as_of + dt.timedelta(days=d) for d in EXPIRING_WINDOWS],
+                          dtype="datetime64[D]")
+        # first window whose limit is >= the expiry (expires <= limit), else b_active
+        bucket[rows] = np.searchsorted(limits, self.expires[rows], side="left")
+        nc = len(self.combos)
+        if self.n:
+            sums = _exact_group_sums(self.combo_codes * nb + bucket, self.units, nc * nb)
+        else:
+            sums = np.zeros(nc * nb, dtype=object)
+        grid = sums.reshape(nc, nb)
+        out = {"counted": grid[:, : b_managed + 1].sum(axis=1), "expired": grid[:, b_expired]}
+        for j, days in enumerate(EXPIRING_WINDOWS):
+            out[f"expiring{days}"] = grid[:, : j + 1].sum(axis=1)
+        return out
+
+    def points_of_sums(self, sums: np.ndarray) -> dict[str, Decimal]:
+        """Points per credit type from exact unit sums per combination."""
         out = {"sourced": ZERO, "assisted": ZERO, "managed": ZERO}
         for combo, units in zip(self.combos, sums, strict=True):
             if units:
@@ -439,13 +476,12 @@ def compute_standing(
     """
     v = ledger if isinstance(ledger, Valuation) else Valuation(ledger, _need(rules))
     active, expired, managed = v.masks(as_of)
-    totals = v.points_by_combo(active | managed)
-    expired_pts = sum(v.points_by_combo(expired).values(), ZERO)
+    sums = v.status_sums(as_of)  # one grouped pass for totals, expired and expiring
+    totals = v.points_of_sums(sums["counted"])
+    expired_pts = sum(v.points_of_sums(sums["expired"]).values(), ZERO)
     expiring: dict[int, Decimal] = {}
     for days in EXPIRING_WINDOWS:
-        limit = np.datetime64(as_of + dt.timedelta(days=days), "D")
-        m = active & (v.expires <= limit)
-        pts = v.points_by_combo(m)
+        pts = v.points_of_sums(sums[f"expiring{days}"])
         expiring[days] = pts["sourced"] + pts["assisted"]
     if with_clients:
         per_client = _per_client_frame(v, v.points_by_client(active | managed), as_of)
@@ -515,7 +551,7 @@ def history(
     day = np.datetime64(as_of, "D")
     # Sold: active at month end k iff start month <= k < expiry month (see module docstring).
     s = v.month_index
-    e = np.where(v.is_sold, v.expires.astype("datetime64[M]").astype(np.int64) + 1970 * 12, 0)
+    e = v.expiry_month_index
     sold = v.is_sold & (v.dates <= day) & (s <= k0 + span - 1) & (e > k0)
     start_idx = np.clip(s - k0, 0, span)
     end_idx = np.clip(e - k0, 0, span)
