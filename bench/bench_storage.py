@@ -177,10 +177,13 @@ def bench_backend(label: str, make_url: Any, files: dict[str, Path], runs: int,
     try:
         times: dict[str, float] = {}
         counts: dict[str, int] = {}
+        cpu: dict[str, float] = {}
         for kind, path in files.items():
+            c0 = time.process_time()
             t0 = time.perf_counter()
             res = import_file(store, PARTNER, kind, path, today=as_of)
             times[kind] = time.perf_counter() - t0
+            cpu[kind] = time.process_time() - c0
             counts[kind] = res.rows
         n = counts["ledger"]
         rate = n / times["ledger"]
@@ -188,6 +191,11 @@ def bench_backend(label: str, make_url: Any, files: dict[str, Path], runs: int,
         figures.append(Figure(SCENARIO, f"{label}: import {size} ledger rows (CSV → store)",
                               times["ledger"], "s", floor_s, runs=1,
                               note="floor: bare driver insert of the same rows"))
+        cpu_rate = n / cpu["ledger"] if cpu["ledger"] else float("nan")
+        figures.append(Figure(SCENARIO, f"{label}: ledger import rate per CPU second (partnerkit "
+                              "process)", cpu_rate, "rows/s", None,
+                              f"≥ {TARGET_ROWS_S:,} rows/s" if label == "SQLite" else "",
+                              cpu_rate >= TARGET_ROWS_S if label == "SQLite" else None))
         figures.append(Figure(SCENARIO, f"{label}: ledger import rate", rate, "rows/s",
                               n / floor_s, f"≥ {TARGET_ROWS_S:,} rows/s" if label == "SQLite"
                               else "", rate >= TARGET_ROWS_S if label == "SQLite" else None))
@@ -196,7 +204,8 @@ def bench_backend(label: str, make_url: Any, files: dict[str, Path], runs: int,
         notes.append(f"{label}: imported {others}; ledger {n:,} rows in "
                      f"{fmt(times['ledger'], 's')} "
                      f"({rate:,.0f} rows/s); bare driver floor {fmt(floor_s, 's')} "
-                     f"({n / floor_s:,.0f} rows/s).")
+                     f"({n / floor_s:,.0f} rows/s); the import used {cpu['ledger']:.1f} s of CPU "
+                     "in the partnerkit process (the database server's CPU not included).")
         client = "c000042"
         fl_clients = repeat(lambda: _raw_fetch(store, "SELECT * FROM clients WHERE partner_id = ?",
                                                (PARTNER,)), runs)
