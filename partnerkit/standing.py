@@ -237,6 +237,7 @@ class Valuation:
                                           + 1970 * 12)
         self._latest_cache: dict[dt.date, np.datetime64 | None] = {}
         self._masks_cache: dict[dt.date, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._sums_cache: dict[dt.date, dict[str, np.ndarray]] = {}
 
     @cached_property
     def client_info(self) -> dict[str, np.ndarray]:
@@ -284,6 +285,10 @@ class Valuation:
         become disjoint buckets) or later, counted managed, expired sold, or not counted. The
         sums are the same integers five masked passes would give.
         """
+        if as_of in self._sums_cache:
+            return self._sums_cache[as_of]
+        if len(self._sums_cache) >= 8:
+            self._sums_cache.clear()
         active, expired, managed = self.masks(as_of)
         nw = len(EXPIRING_WINDOWS)
         b_active, b_managed, b_expired, b_other = nw, nw + 1, nw + 2, nw + 3
@@ -305,6 +310,7 @@ class Valuation:
         out = {"counted": grid[:, : b_managed + 1].sum(axis=1), "expired": grid[:, b_expired]}
         for j, days in enumerate(EXPIRING_WINDOWS):
             out[f"expiring{days}"] = grid[:, : j + 1].sum(axis=1)
+        self._sums_cache[as_of] = out
         return out
 
     def points_of_sums(self, sums: np.ndarray) -> dict[str, Decimal]:
@@ -553,19 +559,30 @@ def history(
     s = v.month_index
     e = v.expiry_month_index
     sold = v.is_sold & (v.dates <= day) & (s <= k0 + span - 1) & (e > k0)
-    start_idx = np.clip(s - k0, 0, span)
-    end_idx = np.clip(e - k0, 0, span)
     width = span + 1
-    plus = v._sum_by(v.combo_codes * width + start_idx, sold, nc * width)
-    minus = v._sum_by(v.combo_codes * width + end_idx, sold, nc * width)
+    # Group keys only for the selected rows (not for the whole ledger): the same sums.
+    rows = np.flatnonzero(sold)
+    codes, units = v.combo_codes[rows] * width, v.units[rows]
+
+    def grouped(keys: np.ndarray, values: np.ndarray) -> np.ndarray:
+        if values.size == 0:
+            return np.zeros(nc * width, dtype=object)
+        return _exact_group_sums(keys, values, nc * width)
+
+    plus = grouped(codes + np.clip(s[rows] - k0, 0, span), units)
+    minus = grouped(codes + np.clip(e[rows] - k0, 0, span), units)
     diff = (plus - minus).reshape(nc, width)[:, :span] if nc else np.zeros((0, span), dtype=object)
     active_units = np.cumsum(diff, axis=1) if nc else diff
     managed_mask = ~v.is_sold & (s >= k0) & (s < k0 + span)
-    msum = v._sum_by(v.combo_codes * width + np.clip(s - k0, 0, span), managed_mask, nc * width)
+    mrows = np.flatnonzero(managed_mask)
+    month_slot = np.clip(s[mrows] - k0, 0, span)
+    msum = grouped(v.combo_codes[mrows] * width + month_slot, v.units[mrows])
     managed_units = msum.reshape(nc, width)[:, :span] if nc else np.zeros((0, span), dtype=object)
     # A month without any snapshot carries the latest earlier month, as compute_standing does.
-    has_snapshot = np.bincount(np.clip(s[managed_mask] - k0, 0, span), minlength=width) > 0
-    carried = compute_standing(v, _month_end_of_index(k0 - 1), with_clients=False).managed_points
+    has_snapshot = np.bincount(month_slot, minlength=width) > 0
+    before = v.latest_managed_month(_month_end_of_index(k0 - 1))  # = compute_standing's managed
+    carried = (v.points_by_combo(~v.is_sold & (v.dates == before))["managed"]
+               if before is not None else ZERO)
     current = compute_standing(v, as_of, with_clients=False)
     records = []
     for k in ks:
