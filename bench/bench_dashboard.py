@@ -26,6 +26,7 @@ from common import ROOT, Figure, fmt, median, p95
 SCENARIO = "dashboard"
 AS_OF = "2026-11-15"
 TIMEOUT_MS = 120_000
+INTERACTION_MS = 30_000
 
 
 def _harness() -> Any:
@@ -92,21 +93,31 @@ def _tier_page(browser: Any, h: Any, server: Any, interactions: int) -> dict[str
             summary.wait_for(state="visible")
             select = page.locator(".pk-deal-filter select")
             labels = ["Managed only", "Sourced", "Assisted", "All deal types"]
-            for i in range(interactions):
-                before = summary.inner_text()
-                label = labels[i % len(labels)]
-                t1 = time.perf_counter()
-                select.select_option(label=label)
-                _wait_change(page, ".pk-breakdown-summary", before)
-                out["filter"].append(time.perf_counter() - t1)
+            out["errors"] = []
+            try:
+                for i in range(interactions):
+                    before = summary.inner_text()
+                    label = labels[i % len(labels)]
+                    t1 = time.perf_counter()
+                    select.select_option(label=label, timeout=INTERACTION_MS)
+                    _wait_change(page, ".pk-breakdown-summary", before)
+                    out["filter"].append(time.perf_counter() - t1)
+            except Exception as exc:  # noted, and the other figures still count
+                out["errors"].append(f"deal-type filter stopped after {len(out['filter'])}: "
+                                     f"{str(exc).splitlines()[0]}")
             lang = page.locator(".pk-header .pk-language select")
             title = page.locator(".pk-nav")
-            for i in range(interactions):
-                before = title.inner_text()
-                t1 = time.perf_counter()
-                lang.select_option(label="Português (Portugal)" if i % 2 == 0 else "English")
-                _wait_change(page, ".pk-nav", before)
-                out["language"].append(time.perf_counter() - t1)
+            try:
+                for i in range(interactions):
+                    before = title.inner_text()
+                    t1 = time.perf_counter()
+                    lang.select_option(label="Português (Portugal)" if i % 2 == 0 else "English",
+                                       timeout=INTERACTION_MS)
+                    _wait_change(page, ".pk-nav", before)
+                    out["language"].append(time.perf_counter() - t1)
+            except Exception as exc:
+                out["errors"].append(f"language switch stopped after {len(out['language'])}: "
+                                     f"{str(exc).splitlines()[0]}")
         out["rss_after"] = _rss_mb(server.kernel_pids())
         return out
     finally:
@@ -139,7 +150,7 @@ def _wait_change(page: Any, selector: str, before: str) -> None:
     page.wait_for_function(
         "([sel, old]) => { const e = document.querySelector(sel);"
         " return e && e.innerText !== old; }",
-        arg=[selector, before], timeout=TIMEOUT_MS)
+        arg=[selector, before], timeout=INTERACTION_MS)
 
 
 def _big_book(folder: Path, clients: int, events: int) -> str:
@@ -163,7 +174,7 @@ def run(quick: bool = False, smoke: bool = False) -> tuple[list[Figure], list[st
 
     h = _harness()
     runs = 1 if smoke else 3
-    interactions = 2 if smoke else 6 if quick else 20
+    interactions = 2 if smoke else 6 if quick else 12
     figures: list[Figure] = []
     notes: list[str] = []
     with tempfile.TemporaryDirectory(prefix="pk-bench-dash-") as tmp:
@@ -218,6 +229,7 @@ def run(quick: bool = False, smoke: bool = False) -> tuple[list[Figure], list[st
                             samples=calc, note=f"median {fmt(median(calc), 's')}"))
                         notes.append(f"calculator in the browser: {len(calc)} amounts typed, "
                                      f"median {fmt(median(calc), 's')}, p95 {fmt(p95(calc), 's')}.")
+                    notes.extend(f"{label}: {e}" for e in first.get("errors", []))
                     notes.append(f"{label}: floor (one_button.ipynb, same server) "
                                  f"{fmt(fl, 's')}; Tier page {fmt(median(render), 's')}; "
                                  "interactions: "
