@@ -4,7 +4,7 @@
   PARTNERKIT_DB = a freshly seeded SQLite demo book, PARTNERKIT_AS_OF = 2026-11-15. Yields the
   `VoilaServer` (`.base_url`, `.url("dashboard.ipynb")`); the process group is killed at the end.
 - `fixture_server` (session): the same for tests/fixtures/notebooks (harness smoke tests).
-- `browser` (session), `page` (per test: offline, console errors collected in `console_errors`,
+- `browser` (per module), `page` (per test: offline, console errors collected in `console_errors`,
   screenshot to test-artifacts/<test>.png at teardown).
 Every test here that uses `browser`/`page` is marked `browser` automatically.
 Need your own server (e.g. a private database you mutate)? `with start_voila(dir, extra_env=…)`.
@@ -60,8 +60,12 @@ def fixture_server() -> Iterator[VoilaServer]:
         yield server
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """Debian Chromium via Playwright's sync API, one per test module (launch ~0.5 s).
+
+    Not session-wide on purpose: a live sync_playwright() blocks any other one in the process
+    ("Sync API inside the asyncio loop"), e.g. the dashboard benchmark's smoke test."""
     if not CHROMIUM.exists():
         pytest.skip(
             f"{CHROMIUM} is missing; install Debian's chromium (bash scripts/system-deps.sh)"
