@@ -132,15 +132,18 @@ def _calculator(browser: Any, h: Any, server: Any, n: int) -> list[float]:
         h.wait_for_voila_render(page, timeout=TIMEOUT_MS / 1000)
         amount = page.get_by_label("Amount sold (monthly, client's currency)")
         total = ".pk-points-tab .pk-total .pk-figure-value"
-        amount.fill("999")
+        amount.fill("500")
         page.locator(total).wait_for(state="visible")
-        out = []
-        for i in range(n):
-            before = page.locator(total).inner_text()
-            t0 = time.perf_counter()
-            amount.fill(str(1000 + 100 * i))
-            _wait_change(page, total, before)
-            out.append(time.perf_counter() - t0)
+        out: list[float] = []
+        try:
+            for i in range(n):  # totals 50.0, 55.0, ... (distinct after rounding)
+                before = page.locator(total).inner_text()
+                t0 = time.perf_counter()
+                amount.fill(str(1000 + 100 * i))
+                _wait_change(page, total, before)
+                out.append(time.perf_counter() - t0)
+        except Exception:  # keep what was measured; the note says how many
+            pass
         return out
     finally:
         _close(context, page)
