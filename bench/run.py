@@ -66,7 +66,7 @@ Re-run: `.venv/bin/python bench/run.py` (all, several minutes), `--quick` (small
 def render() -> str:
     stored = load_results()
     parts = [HEADER]
-    for name in SCENARIOS:
+    for name in sorted(SCENARIOS, key=lambda s: TITLES[s]):  # in the order, 1. to 5.
         if name not in stored:
             continue
         data = stored[name]
