@@ -291,7 +291,7 @@ class Valuation:
             self._sums_cache.clear()
         active, expired, managed = self.masks(as_of)
         nw = len(EXPIRING_WINDOWS)
-        b_active, b_managed, b_expired, b_other = nw, nw + 1, nw + 2, nw + 3
+        b_managed, b_expired, b_other = nw + 1, nw + 2, nw + 3  # nw itself: active, not expiring
         nb = nw + 4
         bucket = np.full(self.n, b_other, dtype=np.int64)
         bucket[managed] = b_managed
@@ -481,7 +481,7 @@ def compute_standing(
     with_clients=False skips the per-client breakdown (tier checks over many dates need totals).
     """
     v = ledger if isinstance(ledger, Valuation) else Valuation(ledger, _need(rules))
-    active, expired, managed = v.masks(as_of)
+    active, _expired, managed = v.masks(as_of)
     sums = v.status_sums(as_of)  # one grouped pass for totals, expired and expiring
     totals = v.points_of_sums(sums["counted"])
     expired_pts = sum(v.points_of_sums(sums["expired"]).values(), ZERO)
@@ -561,16 +561,16 @@ def history(
     sold = v.is_sold & (v.dates <= day) & (s <= k0 + span - 1) & (e > k0)
     width = span + 1
     # Group keys only for the selected rows (not for the whole ledger): the same sums.
-    rows = np.flatnonzero(sold)
-    codes, units = v.combo_codes[rows] * width, v.units[rows]
+    sold_rows = np.flatnonzero(sold)
+    codes, units = v.combo_codes[sold_rows] * width, v.units[sold_rows]
 
     def grouped(keys: np.ndarray, values: np.ndarray) -> np.ndarray:
         if values.size == 0:
             return np.zeros(nc * width, dtype=object)
         return _exact_group_sums(keys, values, nc * width)
 
-    plus = grouped(codes + np.clip(s[rows] - k0, 0, span), units)
-    minus = grouped(codes + np.clip(e[rows] - k0, 0, span), units)
+    plus = grouped(codes + np.clip(s[sold_rows] - k0, 0, span), units)
+    minus = grouped(codes + np.clip(e[sold_rows] - k0, 0, span), units)
     diff = (plus - minus).reshape(nc, width)[:, :span] if nc else np.zeros((0, span), dtype=object)
     active_units = np.cumsum(diff, axis=1) if nc else diff
     managed_mask = ~v.is_sold & (s >= k0) & (s < k0 + span)
