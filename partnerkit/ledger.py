@@ -187,6 +187,13 @@ class Ledger:
         for col, dtype in _FRAME_DTYPES.items():
             if dtype == "datetime64[ns]":
                 out[col] = pd.to_datetime(out[col]).astype("datetime64[ns]")
+            elif col in _CATEGORICAL:
+                # Repeated text as categories: the engine works on the codes (10M rows: half the
+                # memory, ~2x faster; docs/benchmarks.md). Values and comparisons are unchanged.
+                col_values = out[col]
+                if not isinstance(col_values.dtype, pd.CategoricalDtype):
+                    col_values = col_values.fillna("").astype(object).astype(str)
+                out[col] = col_values.astype("category")
             elif dtype == "str":
                 out[col] = out[col].fillna("").astype(object).astype(str)
             else:
@@ -233,6 +240,12 @@ _FRAME_DTYPES: dict[str, str] = {
     "first_sold": "datetime64[ns]",
     "other_partners": "int64",
 }
+
+
+# Text columns with few distinct values per ledger (client ids repeat over months and deals).
+_CATEGORICAL = frozenset(
+    {"kind", "client_id", "client_name", "deal_type", "currency", "country", "product_line"}
+)
 
 
 def parse_date(value: object, column: str = "date") -> dt.date:
