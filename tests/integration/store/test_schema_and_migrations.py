@@ -103,3 +103,26 @@ def test_partnerkit_db_may_be_a_url_or_a_plain_path(monkeypatch, tmp_path):
 def test_an_in_memory_sqlite_url_is_refused_with_a_plain_message():
     with pytest.raises(StoreError, match="in-memory"):
         open_store("sqlite://")
+
+
+def test_the_fast_open_path_knows_the_newest_migration() -> None:
+    from partnerkit.store.engine import HEAD_REVISION, head_revision
+
+    assert HEAD_REVISION == head_revision()
+
+
+def test_opening_a_database_already_at_the_newest_schema_does_not_load_alembic(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'book.sqlite3'}"
+    code = (
+        "import sys; from partnerkit.store import open_store; open_store({url!r}); "
+        "print('alembic' in sys.modules)"
+    )
+    first = subprocess.run([sys.executable, "-c", code.format(url=url)], capture_output=True,
+                           text=True, check=True)
+    again = subprocess.run([sys.executable, "-c", code.format(url=url)], capture_output=True,
+                           text=True, check=True)
+    assert first.stdout.strip() == "True"  # a new file is migrated by Alembic
+    assert again.stdout.strip() == "False"  # an up-to-date one costs one SELECT
