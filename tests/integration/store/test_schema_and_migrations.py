@@ -108,7 +108,7 @@ def test_an_in_memory_sqlite_url_is_refused_with_a_plain_message():
 def test_the_fast_open_path_knows_the_newest_migration() -> None:
     from partnerkit.store.engine import HEAD_REVISION, head_revision
 
-    assert HEAD_REVISION == head_revision()
+    assert head_revision() == HEAD_REVISION
 
 
 def test_opening_a_database_already_at_the_newest_schema_does_not_load_alembic(tmp_path) -> None:
