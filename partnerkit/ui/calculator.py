@@ -111,6 +111,20 @@ def _figures(items: list[str]) -> str:
     return '<div class="pk-figures">' + "".join(items) + "</div>"
 
 
+def _points_figures(t: Any, result: Any) -> str:
+    """Total, sold and managed points of an estimate or conversion (blank before the first one)."""
+    names = (("pk-total", "total_points"), ("pk-sold", "sold_points"),
+             ("pk-managed", "managed_points"))
+    labels = {"total_points": t("Total points"), "sold_points": t("Sold points"),
+              "managed_points": t("Managed points")}
+    if result is None:
+        return _figures([_figure(css, labels[attr], None) for css, attr in names])
+    return _figures([
+        _figure(css, labels[attr], t.points(getattr(result, attr)), getattr(result, attr))
+        for css, attr in names
+    ])
+
+
 class _Tab:
     """Shared plumbing of one tab: the parent component, a result area, rendering helpers."""
 
@@ -325,23 +339,7 @@ class PointsTab(_ClientTab):
 
     def figures_html(self, e: Any = None) -> str:
         t = self.t
-        if e is None:
-            return _figures(
-                [
-                    _figure("pk-total", t("Total points"), None),
-                    _figure("pk-sold", t("Sold points"), None),
-                    _figure("pk-managed", t("Managed points"), None),
-                ]
-            )
-        return _figures(
-            [
-                _figure("pk-total", t("Total points"), t.points(e.total_points), e.total_points),
-                _figure("pk-sold", t("Sold points"), t.points(e.sold_points), e.sold_points),
-                _figure(
-                    "pk-managed", t("Managed points"), t.points(e.managed_points), e.managed_points
-                ),
-            ]
-        )
+        return _points_figures(t, e)
 
     def recompute(self) -> None:
         t = self.t
@@ -600,23 +598,7 @@ class CurrencyTab(_ClientTab):
                     ),
                 ]
             )
-        if c is None:
-            return _figures(
-                [
-                    _figure("pk-total", t("Total points"), None),
-                    _figure("pk-sold", t("Sold points"), None),
-                    _figure("pk-managed", t("Managed points"), None),
-                ]
-            )
-        return _figures(
-            [
-                _figure("pk-total", t("Total points"), t.points(c.total_points), c.total_points),
-                _figure("pk-sold", t("Sold points"), t.points(c.sold_points), c.sold_points),
-                _figure(
-                    "pk-managed", t("Managed points"), t.points(c.managed_points), c.managed_points
-                ),
-            ]
-        )
+        return _points_figures(t, c)
 
     def recompute(self) -> None:
         t = self.t
