@@ -190,10 +190,7 @@ class Ledger:
             elif col in _CATEGORICAL:
                 # Repeated text as categories: the engine works on the codes (10M rows: half the
                 # memory, ~2x faster; docs/benchmarks.md). Values and comparisons are unchanged.
-                col_values = out[col]
-                if not isinstance(col_values.dtype, pd.CategoricalDtype):
-                    col_values = col_values.fillna("").astype(object).astype(str)
-                out[col] = col_values.astype("category")
+                out[col] = _as_text_categories(out[col])
             elif dtype == "str":
                 out[col] = out[col].fillna("").astype(object).astype(str)
             else:
@@ -246,6 +243,21 @@ _FRAME_DTYPES: dict[str, str] = {
 _CATEGORICAL = frozenset(
     {"kind", "client_id", "client_name", "deal_type", "currency", "country", "product_line"}
 )
+
+
+def _as_text_categories(values: pd.Series) -> pd.Series:
+    """Categories of text; blanks for missing. Converts only the distinct values to str."""
+    cat = values if isinstance(values.dtype, pd.CategoricalDtype) else values.astype("category")
+    if cat.isna().any():
+        if "" not in cat.cat.categories:
+            cat = cat.cat.add_categories([""])
+        cat = cat.fillna("")
+    names = [str(x) for x in cat.cat.categories]
+    if names != list(cat.cat.categories):
+        if len(set(names)) != len(names):  # e.g. 1 and "1": merge them the slow way
+            return cat.astype(object).astype(str).astype("category")
+        cat = cat.cat.rename_categories(names)
+    return cat
 
 
 def parse_date(value: object, column: str = "date") -> dt.date:
