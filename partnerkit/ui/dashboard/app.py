@@ -98,7 +98,9 @@ class _LazyPages:
 class Dashboard(W.VBox):
     """The whole app. Attributes give tests direct access to each page and control."""
 
-    def __init__(self, store: Any, partner_id: str, as_of: dt.date, locale: str) -> None:
+    def __init__(
+        self, store: Any, partner_id: str, as_of: dt.date, locale: str, *, prefetch: bool = False
+    ) -> None:
         from partnerkit.ui.i18n import LANGUAGES
 
         self.messages = Messages()
@@ -163,6 +165,19 @@ class Dashboard(W.VBox):
         self.add_class("pk-dash")
         self.add_class("pk-dashboard")
         self.show_page("clients")
+        if prefetch:
+            self.prefetch_tier()
+
+    def prefetch_tier(self) -> None:
+        """Compute the Tier page's data and chart in a background thread while the browser draws
+        the Clients page (the kernel is idle then): the first click on "Tier" finds them ready."""
+
+        def work() -> None:
+            from partnerkit.ui.dashboard import tier  # matplotlib's import, off the click
+
+            tier.prefetch(self.state)
+
+        self.state.prefetch(work)
 
     # -- page switching ------------------------------------------------------------------------
     def show_page(self, name: str) -> None:
@@ -228,6 +243,14 @@ class Dashboard(W.VBox):
 LOG_FILE_ENV = "PARTNERKIT_LOG_FILE"
 
 
+def _in_kernel() -> bool:
+    """True inside a Jupyter kernel (Voilà, JupyterLab), where idle time follows the cell."""
+    import sys
+
+    shell = getattr(sys.modules.get("IPython"), "get_ipython", lambda: None)()
+    return getattr(shell, "kernel", None) is not None
+
+
 def _heading(locale: str | None) -> str:
     from partnerkit.ui.i18n import translator
 
@@ -267,11 +290,13 @@ def build_dashboard(
     partner_id: str | None = None,
     locale: str | None = None,
     as_of: dt.date | str | None = None,
+    prefetch: bool | None = None,
 ) -> W.Widget:
     """The dashboard widget for the database at `db_url` ($PARTNERKIT_DB, else the demo book).
 
     Errors a user can fix (no partners, unknown partner, bad date) come back as a plain message
-    widget, never a traceback.
+    widget, never a traceback. `prefetch` (default: on inside a Jupyter kernel, i.e. in Voilà)
+    computes the Tier page in the background once the Clients page is built.
     """
     from partnerkit.store import ensure_demo_database, open_store
     from partnerkit.ui.i18n import normalise_language
@@ -297,7 +322,9 @@ def build_dashboard(
                 raise ValueError(f"as_of={as_of!r} is not a date; use YYYY-MM-DD") from None
         day = as_of or default_as_of()
         lang = normalise_language(locale or os.environ.get("PARTNERKIT_LANG") or "en")
-        return Dashboard(store, pid, day, lang)
+        return Dashboard(
+            store, pid, day, lang, prefetch=_in_kernel() if prefetch is None else prefetch
+        )
     except Exception as e:
         log.exception("dashboard: could not start")
         return W.HTML(

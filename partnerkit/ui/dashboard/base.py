@@ -20,6 +20,10 @@ class Page:
         self.widget.add_class("pk-page")
         self.visible = False
         self._stale = True
+        # Built once; a re-render (language, date, partner) only changes its text, so the
+        # browser updates one element instead of drawing a new widget tree.
+        self._as_of = W.HTML()
+        self._as_of.add_class("pk-data-as-of")
         state.on_change(self._changed)
 
     @property
@@ -56,7 +60,7 @@ class Page:
         raise NotImplementedError
 
     def as_of_line(self) -> W.HTML:
-        """'Data as of …' on every page (issue 4)."""
+        """'Data as of …' on every page (issue 4): the page's one line, with its text updated."""
         t = self.t
         try:
             d = self.state.data_as_of()
@@ -69,6 +73,11 @@ class Page:
         text = t("Data as of {date} · showing the book on {as_of}").format(
             date=data, as_of=t.date(self.state.as_of)
         )
-        w = W.HTML(f'<div class="pk-asof">{esc(text)}</div>')
-        w.add_class("pk-data-as-of")
-        return w
+        self._as_of.value = f'<div class="pk-asof">{esc(text)}</div>'
+        return self._as_of
+
+    @staticmethod
+    def set_children(box: W.Box, children: list[W.Widget]) -> None:
+        """Set a container's children only when they differ (no message, no re-drawn subtree)."""
+        if tuple(box.children) != tuple(children):
+            box.children = children

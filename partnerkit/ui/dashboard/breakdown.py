@@ -34,6 +34,8 @@ class BreakdownView:
         self.selected: str | None = None
         self.filtered = pd.DataFrame()
         self._quiet = False
+        self._memo_key: tuple[Any, str] = (None, "")
+        self._memo_data: dict[Any, Any] = {}
         self.deal_filter = W.Dropdown(style=INITIAL, layout=W.Layout(width="300px"))
         self.deal_filter.add_class("pk-deal-filter")
         self.market_filter = W.Dropdown(style=INITIAL, layout=W.Layout(width="300px"))
@@ -87,7 +89,24 @@ class BreakdownView:
         )
         self.drawer.add_class("pk-client-panel")
         self.drawer.add_class("pk-points-drawer")
-        self.widget = W.VBox()
+        # Built once: a language switch or a filter changes texts and values, never the tree.
+        self.title = W.HTML()
+        self.widget = W.VBox(
+            [
+                self.title,
+                W.HBox(
+                    [self.deal_filter, self.market_filter], layout=W.Layout(flex_flow="row wrap")
+                ),
+                self.summary,
+                self.header,
+                *self.rows,
+                W.HBox(
+                    [self.prev_btn, self.page_label, self.next_btn],
+                    layout=W.Layout(align_items="center"),
+                ),
+                self.drawer,
+            ]
+        )
 
     @property
     def t(self) -> Any:
@@ -97,16 +116,18 @@ class BreakdownView:
         t = self.t
         self._quiet = True
         try:
-            self.deal_filter.options = [(t("All deal types"), "")] + [
-                (L.deal_type(t, d), d) for d in DEAL_TYPES
-            ]
-            self.deal_filter.value = self.deal_type
-            self.deal_filter.description = t("Deal type")
-            self.market_filter.options = [(t("All market types"), "")] + [
-                (L.market(t, m), m) for m in MARKETS
-            ]
-            self.market_filter.value = self.market
-            self.market_filter.description = t("Market type")
+            with self.deal_filter.hold_sync():  # labels, index and description in one message
+                self.deal_filter.options = [(t("All deal types"), "")] + [
+                    (L.deal_type(t, d), d) for d in DEAL_TYPES
+                ]
+                self.deal_filter.value = self.deal_type
+                self.deal_filter.description = t("Deal type")
+            with self.market_filter.hold_sync():
+                self.market_filter.options = [(t("All market types"), "")] + [
+                    (L.market(t, m), m) for m in MARKETS
+                ]
+                self.market_filter.value = self.market
+                self.market_filter.description = t("Market type")
         finally:
             self._quiet = False
         self.prev_btn.description = "◀ " + t("Previous")
@@ -125,18 +146,9 @@ class BreakdownView:
             self.show_client(self.selected)
         self.close_btn.tooltip = t("Close")
         hint = t("Click a client to see its sales and management history.")
-        self.widget.children = [
-            W.HTML(f"<h3>{esc(t('Points breakdown'))}</h3><p class='pk-muted'>{esc(hint)}</p>"),
-            W.HBox([self.deal_filter, self.market_filter], layout=W.Layout(flex_flow="row wrap")),
-            self.summary,
-            self.header,
-            *self.rows,
-            W.HBox(
-                [self.prev_btn, self.page_label, self.next_btn],
-                layout=W.Layout(align_items="center"),
-            ),
-            self.drawer,
-        ]
+        self.title.value = (
+            f"<h3>{esc(t('Points breakdown'))}</h3><p class='pk-muted'>{esc(hint)}</p>"
+        )
 
     def close_client(self) -> None:
         self.selected = None
@@ -159,12 +171,14 @@ class BreakdownView:
         return df
 
     def _apply(self) -> None:
+        """Show the filtered clients' current page: the summary, then only the visible rows."""
         t = self.t
+        standing = self.state.standing()
         self.filtered = self.filtered_points()
         pages = max(1, math.ceil(len(self.filtered) / PAGE_SIZE))
         self.page_no = min(self.page_no, pages - 1)
         f = self.filtered
-        tot = {k: sum(f[k], start=0) if len(f) else 0 for k in ("sold", "managed", "total")}
+        tot = self._totals(standing, f)
         self.summary.value = '<p class="pk-muted">{}</p>'.format(
             esc(
                 t("{n} clients · sold {sold} + managed {managed} = {total} points").format(
@@ -181,24 +195,11 @@ class BreakdownView:
             if i < len(recs):
                 r = recs[i]
                 self._ids[i] = str(r["client_id"])
-                self.buttons[i].description = str(r.get("client_name") or r["client_id"])
-                self.buttons[i].tooltip = str(r.get("client_name") or r["client_id"])
-                cells = [
-                    t.points(r["sourced"]),
-                    t.points(r["assisted"]),
-                    t.points(r["managed"]),
-                    t.points(r["total"]),
-                    L.deal_type(t, r["deal_type"]),
-                    L.market(t, r["market"]),
-                ]
-                self.cells[i].value = (
-                    f'<div class="pk-row" style="--pk-cols:{COLS}">'
-                    + "".join(
-                        f'<div class="{"num" if j < 4 else ""}">{esc(c)}</div>'
-                        for j, c in enumerate(cells)
-                    )
-                    + "</div>"
-                )
+                name = str(r.get("client_name") or r["client_id"])
+                with self.buttons[i].hold_sync():  # one message per button, not two
+                    self.buttons[i].description = name
+                    self.buttons[i].tooltip = name
+                self.cells[i].value = self._row_html(standing, r)
                 self.rows[i].layout.display = ""
             else:
                 self._ids[i] = None
@@ -210,6 +211,46 @@ class BreakdownView:
         )
         self.prev_btn.disabled = self.page_no == 0
         self.next_btn.disabled = self.page_no >= pages - 1
+
+    def _memo(self, standing: Any) -> dict[Any, Any]:
+        """What does not depend on the filters, kept per standing and language: the row HTML of
+        each client shown so far and the totals of each filter combination."""
+        code = self.t.code
+        if self._memo_key[0] is not standing or self._memo_key[1] != code:
+            self._memo_key, self._memo_data = (standing, code), {}
+        return self._memo_data
+
+    def _totals(self, standing: Any, f: pd.DataFrame) -> dict[str, Any]:
+        memo = self._memo(standing)
+        key = ("totals", self.deal_type, self.market)
+        if key not in memo:
+            memo[key] = {
+                k: sum(f[k], start=0) if len(f) else 0 for k in ("sold", "managed", "total")
+            }
+        return memo[key]  # type: ignore[no-any-return]
+
+    def _row_html(self, standing: Any, r: dict[str, Any]) -> str:
+        memo = self._memo(standing)
+        key = ("row", r["client_id"])
+        if key not in memo:
+            t = self.t
+            cells = [
+                t.points(r["sourced"]),
+                t.points(r["assisted"]),
+                t.points(r["managed"]),
+                t.points(r["total"]),
+                L.deal_type(t, r["deal_type"]),
+                L.market(t, r["market"]),
+            ]
+            memo[key] = (
+                f'<div class="pk-row" style="--pk-cols:{COLS}">'
+                + "".join(
+                    f'<div class="{"num" if j < 4 else ""}">{esc(c)}</div>'
+                    for j, c in enumerate(cells)
+                )
+                + "</div>"
+            )
+        return memo[key]  # type: ignore[no-any-return]
 
     def _go(self, step: int) -> None:
         self.page_no = max(0, self.page_no + step)

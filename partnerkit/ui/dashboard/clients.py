@@ -186,19 +186,16 @@ class ClientsPage(Page):
         self.link_box = W.HTML()
         self.link_box.add_class("pk-action-links")
         self.panel.on_close = self._panel_closed
-
-    # -- rendering -----------------------------------------------------------------------------
-    def render(self) -> None:
-        t = self.t
-        self._relabel()
-        self._render_alerts()
-        self._apply()
+        # The page's layout is built once: a re-render (language, date, partner) changes texts
+        # and values only, so the browser never redraws the rows' widget tree.
+        self.alerts_heading = W.HTML()
+        self.clients_heading = W.HTML()
         main = W.VBox(
             [
-                W.HTML(f"<h3>{esc(t('Alerts'))}</h3>"),
+                self.alerts_heading,
                 W.HBox([self.alerts, self.alerts_toggle], layout=W.Layout(align_items="center")),
                 self.alerts_list,
-                W.HTML(f"<h3>{esc(t('Clients'))}</h3>"),
+                self.clients_heading,
                 W.HBox(
                     [self.search, self.rel_filter, self.market_filter],
                     layout=W.Layout(flex_flow="row wrap"),
@@ -217,10 +214,17 @@ class ClientsPage(Page):
             ],
             layout=W.Layout(flex="1 1 auto", min_width="0"),
         )
-        self.widget.children = [
-            self.as_of_line(),
-            W.HBox([main, self.panel.widget], layout=W.Layout(width="100%")),
-        ]
+        self.body = W.HBox([main, self.panel.widget], layout=W.Layout(width="100%"))
+
+    # -- rendering -----------------------------------------------------------------------------
+    def render(self) -> None:
+        t = self.t
+        self._relabel()
+        self._render_alerts()
+        self._apply()
+        self.alerts_heading.value = f"<h3>{esc(t('Alerts'))}</h3>"
+        self.clients_heading.value = f"<h3>{esc(t('Clients'))}</h3>"
+        self.set_children(self.widget, [self.as_of_line(), self.body])
         if self.panel.client_id:
             self.panel.render()
 
@@ -294,8 +298,9 @@ class ClientsPage(Page):
 
     @staticmethod
     def _set_options(d: W.Dropdown, options: list[tuple[str, str]], value: str) -> None:
-        d.options = options
-        d.value = value if value in [v for _, v in options] else options[0][1]
+        with d.hold_sync():  # labels and index in one message
+            d.options = options
+            d.value = value if value in [v for _, v in options] else options[0][1]
 
     def _render_alerts(self) -> None:
         """F1.1: the count of upcoming renewal decisions and the list behind it."""
@@ -310,6 +315,13 @@ class ClientsPage(Page):
         cls = "pk-alert" if n else "pk-ok"
         self.alerts.value = f'<div class="{cls}"><b class="pk-alert-count">{esc(t.decimal(n, 0))}</b> · {esc(text)}</div>'  # noqa: E501
         self.alerts_toggle.layout.display = "" if n else "none"
+        # The list (one row per decision: thousands on a large book) is built only while it is
+        # open; closed, it costs the browser nothing.
+        self.alerts_list.value = self._alerts_list_html() if self.alerts_toggle.value else ""
+
+    def _alerts_list_html(self) -> str:
+        t = self.t
+        due = self.state.renewals_due()
         rows = []
         for r in due.itertuples(index=False):
             d = r._asdict()
@@ -324,7 +336,7 @@ class ClientsPage(Page):
                     _text(d.get("communication_owner", d.get("owner", ""))),
                 ]
             )
-        self.alerts_list.value = table(
+        return table(
             [
                 t("Client"),
                 t("Renewal date"),
@@ -342,6 +354,7 @@ class ClientsPage(Page):
 
     def _toggle_alerts(self, change: dict[str, Any]) -> None:
         show = bool(change["new"])
+        self.alerts_list.value = self._alerts_list_html() if show else ""
         self.alerts_list.layout.display = "" if show else "none"
         self.alerts_toggle.description = self.t("Hide list") if show else self.t("Show list")
 

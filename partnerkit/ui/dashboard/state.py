@@ -14,6 +14,7 @@ import functools
 import getpass
 import logging
 import os
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -152,6 +153,11 @@ class DashboardState:
         self._rules = rules
         self.messages = messages or Messages()
         self._cache: dict[tuple[Any, ...], Any] = {}
+        # One lock per cache key: a background prefetch (see `prefetch`) and the kernel's main
+        # thread never compute the same result twice; the second one waits for the first.
+        self._locks: dict[tuple[Any, ...], threading.Lock] = {}
+        self._locks_guard = threading.Lock()
+        self._prefetch: threading.Thread | None = None
         self._listeners: list[Callable[[str], None]] = []
         self.user = current_user()
 
@@ -206,9 +212,44 @@ class DashboardState:
 
     # -- cached reads --------------------------------------------------------------------------
     def _cached(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
-        if key not in self._cache:
-            self._cache[key] = make()
-        return self._cache[key]
+        try:
+            return self._cache[key]
+        except KeyError:
+            pass
+        with self._locks_guard:
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
+            if key not in self._cache:
+                self._cache[key] = make()
+            return self._cache[key]
+
+    def cached(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+        """A result kept for this partner: `key` must start with a name, then the partner id."""
+        return self._cached(key, make)
+
+    # -- work in the kernel's idle time ---------------------------------------------------------
+    def prefetch(self, work: Callable[[], None]) -> threading.Thread:
+        """Run `work` (cached reads only, never widgets) in a background thread.
+
+        The dashboard uses it to read the ledger, value it and draw the Tier page's chart while
+        the browser is still drawing the Clients page; a page that needs one of those results
+        meanwhile waits for it (per-key locks in `_cached`) instead of computing it again.
+        Errors are only logged: the page that needs the result computes it again and reports.
+        """
+
+        def run() -> None:
+            try:
+                work()
+            except Exception:
+                log.debug("dashboard: prefetch failed (the page will compute it)", exc_info=True)
+
+        self._prefetch = threading.Thread(target=run, name="partnerkit-prefetch", daemon=True)
+        self._prefetch.start()
+        return self._prefetch
+
+    def wait_prefetch(self, timeout: float | None = None) -> None:
+        if self._prefetch is not None:
+            self._prefetch.join(timeout)
 
     @property
     def rules(self) -> Any:

@@ -10,9 +10,14 @@ import ipywidgets as W
 
 from partnerkit.ui.dashboard.base import Page
 from partnerkit.ui.dashboard.html import esc, initials, mailto
+from partnerkit.ui.dashboard.state import DashboardState
 
 
 class TeamPage(Page):
+    def __init__(self, state: DashboardState) -> None:
+        super().__init__(state)
+        self.content = W.HTML()  # built once; a re-render changes its text only
+
     def render(self) -> None:
         t = self.t
         partner = self.state.partner
@@ -56,10 +61,8 @@ class TeamPage(Page):
             "Your Partner Development Manager (PDM) is your HubSpot contact: they help you "
             "grow your tier, plan enablement and get answers from HubSpot."
         )
-        self.widget.children = [
-            self.as_of_line(),
-            W.HTML(
-                f"<h2>{esc(t('Your HubSpot team'))}</h2><p class='pk-muted'>{esc(intro)}</p>"
-                + "".join(cards)
-            ),
-        ]
+        self.content.value = (
+            f"<h2>{esc(t('Your HubSpot team'))}</h2><p class='pk-muted'>{esc(intro)}</p>"
+            + "".join(cards)
+        )
+        self.set_children(self.widget, [self.as_of_line(), self.content])

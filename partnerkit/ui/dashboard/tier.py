@@ -78,6 +78,35 @@ class TierPage(Page):
         self.calculator: Any = None
         self.calc_open = False
         self._quiet = False
+        # Built once; renders change their values only (see Page.as_of_line).
+        self.header_html = W.HTML()
+        self.performance_html = W.HTML()
+        self.progress_heading = W.HTML()
+        self.insights_html = W.HTML()
+        self.account_html = W.HTML()
+        self.tier_tab = [
+            self.header_html,
+            self.performance_html,
+            self.progress_heading,
+            self.tier_chart,
+            self.insights_html,
+            W.HBox([self.get_to]),
+            self.get_to_table,
+            self.account_html,
+        ]
+        self.time_heading = W.HTML()
+        self.time_table = W.HTML()
+        self.time_tab = [self.time_heading, self.time_chart, self.time_table]
+        self.body = W.HBox(
+            [
+                W.VBox([self.tabs], layout=W.Layout(flex="1 1 auto", min_width="0")),
+                W.VBox(
+                    [self.calc_toggle, self.calc_panel],
+                    layout=W.Layout(align_items="flex-end", flex="0 0 auto"),
+                ),
+            ],
+            layout=W.Layout(width="100%"),
+        )
 
     # -- structure -----------------------------------------------------------------------------
     def render(self) -> None:
@@ -87,19 +116,7 @@ class TierPage(Page):
         self._label_toggle()
         if self.calculator is not None:
             self._update_calculator()
-        self.widget.children = [
-            self.as_of_line(),
-            W.HBox(
-                [
-                    W.VBox([self.tabs], layout=W.Layout(flex="1 1 auto", min_width="0")),
-                    W.VBox(
-                        [self.calc_toggle, self.calc_panel],
-                        layout=W.Layout(align_items="flex-end", flex="0 0 auto"),
-                    ),
-                ],
-                layout=W.Layout(width="100%"),
-            ),
-        ]
+        self.set_children(self.widget, [self.as_of_line(), self.body])
         self._render_tab(self.tabs.selected_index or 0)
 
     def _tab_changed(self, change: dict[str, Any]) -> None:
@@ -113,7 +130,7 @@ class TierPage(Page):
                 self._render_tier()
             elif i == 1:
                 self.breakdown.render()
-                self.tabs.children[1].children = [self.breakdown.widget]
+                self.set_children(self.tabs.children[1], [self.breakdown.widget])
             else:
                 self._render_progress()
             self._tab_stale[i] = False
@@ -136,9 +153,7 @@ class TierPage(Page):
         c = st.credited()
         perf = c.performance
         partner = st.partner
-        self.tier_chart.value = figure_png(
-            tier_progress_chart(s, st.rules, st.as_of, t, tier=perf.tier)
-        )
+        self.tier_chart.value = tier_chart_png(st)
         self._quiet = True
         try:
             ladder = list(perf.ladder)
@@ -150,16 +165,12 @@ class TierPage(Page):
         finally:
             self._quiet = False
         self._show_gap()
-        self.tabs.children[0].children = [
-            W.HTML(self._header_html(c, perf)),
-            W.HTML(self._performance_html(s, c)),
-            W.HTML(f"<h3>{esc(t('Tier progress'))}</h3>"),
-            self.tier_chart,
-            W.HTML(self._insights_html(s, c, perf)),
-            W.HBox([self.get_to]),
-            self.get_to_table,
-            W.HTML(self._account_html(c, partner)),
-        ]
+        self.header_html.value = self._header_html(c, perf)
+        self.performance_html.value = self._performance_html(s, c)
+        self.progress_heading.value = f"<h3>{esc(t('Tier progress'))}</h3>"
+        self.insights_html.value = self._insights_html(s, c, perf)
+        self.account_html.value = self._account_html(c, partner)
+        self.set_children(self.tabs.children[0], self.tier_tab)
 
     def _header_html(self, c: Any, perf: Any) -> str:
         """F2.1: the credited tier; the performance tier and why, when they differ."""
@@ -416,8 +427,9 @@ class TierPage(Page):
         st = self.state
         h = st.history()
         perf = st.performance()
-        self.time_chart.value = figure_png(
-            progress_over_time_chart(h, t, st.rules, st.as_of, tier=perf.tier)
+        self.time_chart.value = st.cached(
+            ("chart", st.partner_id, st.as_of, t.code, "progress", perf.tier),
+            lambda: figure_png(progress_over_time_chart(h, t, st.rules, st.as_of, tier=perf.tier)),
         )
         recent = h.tail(9)
         rows = [
@@ -433,19 +445,14 @@ class TierPage(Page):
             "The projection assumes no new deals: sold points expire after 12 months and "
             "managed points stay at today's level."
         )
-        self.tabs.children[2].children = [
-            W.HTML(f"<h3>{esc(t('Progress over time'))}</h3>"),
-            self.time_chart,
-            W.HTML(
-                f'<p class="pk-muted">{esc(note)}</p>'
-                + table(
-                    [t("Month end"), t("Sold points"), t("Managed points"), t("Total points")],
-                    rows,
-                    numeric=[False, True, True, True],
-                    cls="pk-table pk-progress-table",
-                )
-            ),
-        ]
+        self.time_heading.value = f"<h3>{esc(t('Progress over time'))}</h3>"
+        self.time_table.value = f'<p class="pk-muted">{esc(note)}</p>' + table(
+            [t("Month end"), t("Sold points"), t("Managed points"), t("Total points")],
+            rows,
+            numeric=[False, True, True, True],
+            cls="pk-table pk-progress-table",
+        )
+        self.set_children(self.tabs.children[2], self.time_tab)
 
     # -- the calculator side panel (F3) --------------------------------------------------------
     def _label_toggle(self) -> None:
@@ -497,6 +504,28 @@ class TierPage(Page):
             self.breakdown.close_client()
             self.breakdown.page_no = 0
         super()._changed(what)
+
+
+def tier_chart_png(st: DashboardState) -> bytes:
+    """F2.3's chart as PNG, drawn once per partner, date, language and performance tier."""
+    t = st.t  # read once: a language switch meanwhile must not mix two languages in one key
+    s = st.standing()
+    perf = st.performance()
+    return st.cached(  # type: ignore[no-any-return]
+        ("chart", st.partner_id, st.as_of, t.code, "tier", perf.tier),
+        lambda: figure_png(tier_progress_chart(s, st.rules, st.as_of, t, tier=perf.tier)),
+    )
+
+
+def prefetch(st: DashboardState) -> None:
+    """What the Tier page's first render needs, computed ahead (in `DashboardState.prefetch`'s
+    background thread, right after the Clients page is shown): this module's import (matplotlib),
+    the ledger read and valued once, the standing, the credited tier through the reviews and the
+    tier chart. Only cached reads: no widget is touched."""
+    st.standing()
+    st.credited()
+    st.average_tool_usage()
+    tier_chart_png(st)
 
 
 def _date(d: Any) -> dt.date | None:

@@ -759,3 +759,119 @@ def test_f2_1_a_day_before_the_tier_was_credited_is_flagged(tmp_path: Path) -> N
     assert d.messages.value == ""
     head = text_of(d.tier.tabs.children[0].children[0].value)
     assert "The credited tier is recorded from Jul 15, 2025" in head
+
+
+# --------------------------------------------------------------------------- performance behaviour
+
+
+def widget_ids(widget: Any) -> set[str]:
+    """The model ids of every widget under `widget` (a new id means a new view in the browser)."""
+    out: set[str] = set()
+
+    def walk(w: Any) -> None:
+        out.add(w.model_id)
+        for c in getattr(w, "children", ()) or ():
+            walk(c)
+
+    walk(widget)
+    return out
+
+
+def test_a_page_hidden_during_a_language_switch_shows_the_new_language_when_opened(
+    tmp_path: Path,
+) -> None:
+    d = make_dashboard(tmp_path)
+    tier = open_tier(d)
+    d.language.value = "pt_BR"  # the Clients and Team pages are hidden now
+    assert "Próxima revisão" in all_html(tier.widget)
+    assert d.clients.alerts.value and "decisions" in d.clients.alerts.value  # not re-rendered yet
+    d.nav.select("clients")
+    assert "decisões de renovação" in d.clients.alerts.value
+    assert "Dados de" in text_of(all_html(d.clients.widget))
+    d.nav.select("team")
+    assert "Sua equipe HubSpot" in text_of(all_html(d.team.widget))
+    assert d.messages.value == ""
+
+
+def test_a_hidden_tab_of_the_tier_page_is_translated_when_it_opens(tmp_path: Path) -> None:
+    d = make_dashboard(tmp_path)
+    tier = open_tier(d)
+    tier.tabs.selected_index = 1
+    d.language.value = "pt_PT"
+    assert tier.breakdown.deal_filter.description == "Tipo de negócio"
+    tier.tabs.selected_index = 0
+    assert "Próxima revisão" in all_html(tier.tabs.children[0])
+    tier.tabs.selected_index = 2
+    assert "Evolução ao longo do tempo" in all_html(tier.tabs.children[2])
+    assert d.messages.value == ""
+
+
+def test_a_language_switch_changes_texts_but_draws_no_new_widgets(tmp_path: Path) -> None:
+    d = make_dashboard(tmp_path)
+    tier = open_tier(d)
+    tier.tabs.selected_index = 1
+    before = widget_ids(tier.widget) | widget_ids(d.clients.widget)
+    d.language.value = "pt_BR"
+    d.language.value = "en"
+    d.nav.select("clients")
+    d.language.value = "pt_PT"
+    d.nav.select("tier")
+    assert widget_ids(tier.widget) | widget_ids(d.clients.widget) == before
+    assert "Clientes" in [label for label, _ in d.nav.options]
+    assert d.messages.value == ""
+
+
+def test_the_renewal_list_is_built_only_while_it_is_open(tmp_path: Path) -> None:
+    d = make_dashboard(tmp_path)
+    c = d.clients
+    assert c.alerts_list.value == ""
+    c.alerts_toggle.value = True
+    assert "Cliente 001" in text_of(c.alerts_list.value)
+    d.language.value = "pt_BR"
+    assert "Data de renovação" in text_of(c.alerts_list.value)
+    c.alerts_toggle.value = False
+    assert c.alerts_list.value == ""
+
+
+def test_the_breakdown_rows_follow_the_filter_and_the_language(tmp_path: Path) -> None:
+    d = make_dashboard(tmp_path)
+    tier = open_tier(d)
+    tier.tabs.selected_index = 1
+    b = tier.breakdown
+    b.deal_filter.value = "sourced"
+    first = b.cells[0].value
+    assert "Sourced" in first
+    d.language.value = "pt_BR"
+    assert b.deal_filter.value == "sourced"
+    assert "Originado" in b.cells[0].value
+    d.language.value = "en"
+    b.deal_filter.value = ""
+    b.deal_filter.value = "sourced"
+    assert b.cells[0].value == first
+    assert d.messages.value == ""
+
+
+def test_the_tier_page_is_computed_in_the_background_after_the_clients_page(
+    tmp_path: Path,
+) -> None:
+    d = build_dashboard(make_book(tmp_path), partner_id="p1", as_of=AS_OF, prefetch=True)
+    assert isinstance(d, Dashboard)
+    d.state.wait_prefetch(timeout=60)
+    st = d.state
+    ready = st.standing()
+    charts = [k for k in st._cache if k[0] == "chart"]
+    assert charts, "the tier chart was drawn ahead"
+    d.nav.select("tier")
+    assert st.standing() is ready
+    assert d.tier.tier_chart.value == st._cache[charts[0]]
+    assert "Next review" in all_html(d.tier.widget)
+    assert d.messages.value == ""
+
+
+def test_outside_a_kernel_the_dashboard_computes_the_tier_page_only_when_opened(
+    tmp_path: Path,
+) -> None:
+    d = make_dashboard(tmp_path)
+    assert not any(k[0] in ("standing", "chart") for k in d.state._cache)
+    open_tier(d)
+    assert any(k[0] == "chart" for k in d.state._cache)
