@@ -1,18 +1,26 @@
 """Points standing over a ledger (F2.2-F2.7): vectorised and exact.
 
-How it stays exact and fast: points are linear in the amount, so the engine sums integer amount
-units (1/10,000 of a currency unit) per *rule combination* (credit type, currency, country, rule
-epoch, first-sale epoch, co-managing partners) with numpy, then turns each sum into points once with
-Decimal: points = units x rate / (local amount per US$100 x partners x 10,000). No per-event
-Python loop; no float in a total.
+How it stays exact and fast: points are linear in the amount, and every rule that decides the
+points of a row (rate, currency amount, growth market, expiry) depends only on a few small codes
+(credit type, currency, country, co-managing partners, first-sale epoch) and on the row's day. So
+`Valuation` reduces the ledger ONCE to exact integer unit sums (1/10,000 of a currency unit) per
+*cell* = (static rule code, day); a rule combination is a static code within one rule epoch (a
+contiguous run of days). Standing, expiring, expired and history at any date are then sums over
+cells, not rows. Points are exact rationals, units x rate / (local amount per US$100 x partners x
+10,000), summed as integers over a common denominator and divided ONCE per figure (per credit type,
+or per client and credit type): the Decimal result is the exact sum correctly rounded to the
+context precision (docs/architecture.md, "standing"). No per-event Python loop; no float in a
+total.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 from functools import cached_property
 
 import numpy as np
@@ -25,9 +33,15 @@ from partnerkit.rules import Rulebook
 
 ZERO = Decimal(0)
 _SAFE_FLOAT_INT = 2**53
+_SAFE_INT64 = 2**62  # bound for int64 sums (headroom below 2**63)
 EXPIRING_WINDOWS = (30, 60, 90)
 PER_CLIENT_COLUMNS = ["client_id", "client_name", "sourced", "assisted", "sold", "managed", "total",
                       "deal_type", "market", "country"]
+CREDITS = ("sourced", "assisted", "managed")
+_SOURCED, _ASSISTED, _MANAGED = 0, 1, 2
+_DAY_NS = 86_400_000_000_000
+_NAT = np.iinfo(np.int64).min
+_SPLIT_BITS = 26
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -63,47 +77,70 @@ def _np_add_months(days: np.ndarray, months: np.ndarray) -> np.ndarray:
     return out
 
 
-_SPLIT_BITS = 26
-
-
-def _factorize(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """(codes, uniques as an object array) in order of first appearance.
-
-    A categorical column factorises on its integer codes (fast); a text column is factorised as
-    a plain object array (~2x faster than the pandas "str" Series; the same codes).
-    """
-    values = column if isinstance(column.dtype, pd.CategoricalDtype) else column.to_numpy(
-        dtype=object)
-    codes, uniques = pd.factorize(values, sort=False)
-    return codes, np.asarray(uniques, dtype=object)
-
-
-def _equals(column: pd.Series, value: str) -> np.ndarray:
-    """Row mask column == value; on a categorical column it compares integer codes."""
+def _codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(codes >= 0, uniques as an object array); a categorical column gives its own codes (no
+    pass over the values), a text column is hash-factorised as a plain object array. Missing
+    values get a code of their own, meaning ""."""
     if isinstance(column.dtype, pd.CategoricalDtype):
-        codes: np.ndarray = (column == value).to_numpy(dtype=bool)
-        return codes
-    mask: np.ndarray = column.to_numpy(dtype=object) == value
-    return mask
+        cat = column.array
+        codes: np.ndarray = cat.codes
+        uniques = np.asarray(cat.categories, dtype=object)
+    else:
+        codes, found = pd.factorize(column.to_numpy(dtype=object), sort=False)
+        uniques = np.asarray(found, dtype=object)
+    if codes.size and codes.min() < 0:
+        codes = np.where(codes < 0, len(uniques), codes)
+        uniques = np.append(uniques, np.array([""], dtype=object))
+    return codes, uniques
 
 
-def _exact_group_sums(groups: np.ndarray, units: np.ndarray, size: int) -> np.ndarray:
-    """Exact integer sums of `units` per group (object array of int), with float bincounts.
+def _code_of(uniques: np.ndarray, value: str) -> int:
+    """The code of `value` among `uniques`, or -1 (matches no row)."""
+    hits = np.flatnonzero(uniques == value)
+    return int(hits[0]) if hits.size else -1
 
-    A float64 bincount is exact while every partial sum stays below 2**53. Bigger books (10M rows
-    of large local amounts) split each amount into high and low 26-bit halves, sum both exactly
-    and recombine as Python ints; only absurd amounts fall back to a pandas groupby.
+
+def _epochs(values: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """searchsorted(bounds, values, side="right"): a few comparisons beat a binary search per
+    value when there are few boundaries."""
+    if len(bounds) > 24:
+        out: np.ndarray = np.searchsorted(bounds, values, side="right").astype(np.int32)
+        return out
+    acc = np.zeros(values.shape, dtype=np.int32)
+    for b in bounds.tolist():
+        acc += values >= b
+    return acc
+
+
+def _int_dtype(size: int) -> type[np.signedinteger]:
+    return np.int32 if size < 2**31 else np.int64
+
+
+def _exact_sums(groups: np.ndarray, units: np.ndarray, size: int,
+                lowest: int | None = None) -> np.ndarray:
+    """Exact integer sums of `units` per group: int64 when every sum fits, else object (int).
+
+    When the sum of |units| stays below 2**62 (any real book), no group sum can overflow and an
+    integer np.add.at is exact. Otherwise each amount is split into 26-bit halves summed exactly
+    with float bincounts; only absurd amounts fall back to a pandas groupby of Python ints.
     """
+    if units.size == 0:
+        return np.zeros(size, dtype=np.int64)
+    lo_u = int(units.min()) if lowest is None else lowest
+    magnitude = units if lo_u >= 0 else np.abs(units)
+    if float(magnitude.sum(dtype=np.float64)) < _SAFE_INT64:
+        return _add_at(groups, units, size)
+    hi_u = int(units.max())
+    peak = max(abs(lo_u), abs(hi_u))
     n = units.size
-    peak = int(np.abs(units).max())
-    if peak * n < _SAFE_FLOAT_INT:
-        sums = np.rint(np.bincount(groups, weights=units, minlength=size))
-        return sums.astype(np.int64).astype(object)
     if n * ((peak >> _SPLIT_BITS) + 1) < _SAFE_FLOAT_INT and n < 2 ** (53 - _SPLIT_BITS):
         lo = units & ((1 << _SPLIT_BITS) - 1)
         hi = units >> _SPLIT_BITS
         lo_s = np.rint(np.bincount(groups, weights=lo, minlength=size)).astype(np.int64)
         hi_s = np.rint(np.bincount(groups, weights=hi, minlength=size)).astype(np.int64)
+        if int(np.abs(hi_s).max()) < 2 ** (62 - _SPLIT_BITS):
+            out64: np.ndarray = hi_s * (1 << _SPLIT_BITS) + lo_s
+            return out64
         exact: np.ndarray = hi_s.astype(object) * (1 << _SPLIT_BITS) + lo_s.astype(object)
         return exact
     s = pd.Series(units.astype(object)).groupby(groups).sum()
@@ -112,28 +149,53 @@ def _exact_group_sums(groups: np.ndarray, units: np.ndarray, size: int) -> np.nd
     return out
 
 
+def _add_at(groups: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+    """Exact grouped sum of few integer values (cells, not rows) in their own dtype."""
+    out = np.zeros(size, dtype=values.dtype)
+    if values.size:
+        np.add.at(out, groups, values)
+    return out
+
+
+def _edge_rows(codes: np.ndarray, size: int, wanted: np.ndarray, last: bool,
+               select: np.ndarray | None = None) -> np.ndarray:
+    """Row index of the first (or last) row of each code, -1 where none (optionally only rows
+    where `select`). Scans chunks from that end and stops once every `wanted` code is found, so a
+    book where every client appears recently costs a small fraction of a full pass."""
+    out = np.full(size, -1, dtype=np.int64)
+    n = codes.size
+    chunk = max(1 << 16, 16 * size)
+    missing = int(np.count_nonzero(wanted))
+    starts = range(((n - 1) // chunk) * chunk, -1, -chunk) if last else range(0, n, chunk)
+    for a in starts:
+        b = min(a + chunk, n)
+        idx = np.arange(a, b, dtype=np.int64)
+        cc = codes[a:b]
+        if select is not None:
+            keep = select[a:b]
+            idx, cc = idx[keep], cc[keep]
+        if not last:  # the first row of a code must be assigned last
+            idx, cc = idx[::-1], cc[::-1]
+        new = out[cc] < 0
+        out[cc[new]] = idx[new]
+        missing = int(np.count_nonzero(wanted & (out < 0)))
+        if missing == 0:
+            break
+    return out
+
+
 class _DayTable:
-    """Per-row values that depend only on the day: computed per distinct day of the span, looked
-    up per row. Falls back to per-row arrays when the span is huge (e.g. a year-9999 typo)."""
+    """Per-day values over the ledger's span of days (day index 0 = the first day)."""
 
-    MAX_SPAN = 200_000  # days (~550 years)
+    def __init__(self, first: np.datetime64, span: int) -> None:
+        self.first = first
+        self.span = span
+        self.days = first + np.arange(span).astype("timedelta64[D]")
 
-    def __init__(self, dates: np.ndarray) -> None:
-        self.rows = dates
-        if dates.size:
-            lo, hi = dates.min(), dates.max()
-            span = int((hi - lo).astype(np.int64)) + 1
-        else:
-            lo, span = np.datetime64("1970-01-01", "D"), 0
-        self.by_day = 0 < span <= self.MAX_SPAN and dates.size > span
-        if self.by_day:
-            self.days = lo + np.arange(span).astype("timedelta64[D]")
-            self.index = (dates - lo).astype(np.int64)
-        else:
-            self.days = dates
-
-    def lookup(self, per_day: np.ndarray) -> np.ndarray:
-        return per_day[self.index] if self.by_day else per_day
+    def index_of(self, day: dt.date) -> int:
+        """Index of `day` clipped to [-1, span]: -1 before the first day, span after the last."""
+        i = int((np.datetime64(day, "D") - self.first).astype(np.int64))
+        return min(max(i, -1), self.span)
 
 
 @dataclass(frozen=True)
@@ -153,12 +215,66 @@ class Combo:
     def denominator(self) -> Decimal:
         return self.local_per_100 * self.partners * AMOUNT_SCALE
 
+    @cached_property
+    def per_unit(self) -> Fraction:
+        """Points per amount unit, exactly."""
+        return Fraction(self.rate) / Fraction(self.denominator)
+
     def points(self, units: int) -> Decimal:
         return Decimal(int(units)) * self.rate / self.denominator
 
 
+class _Pricing:
+    """Exact points of unit sums: combinations grouped in classes sharing one integer
+    denominator B (same credit type and same local amount x partners), with integer weights A:
+    points = sum(units x A) / B per class; per credit type the classes share L = lcm(B).
+    One Decimal division per figure: the exact rational, correctly rounded."""
+
+    def __init__(self, combos: list[Combo]) -> None:
+        credit_of = {c: i for i, c in enumerate(CREDITS)}
+        by_class: dict[tuple[int, Fraction], list[int]] = defaultdict(list)
+        for i, c in enumerate(combos):
+            by_class[(credit_of[c.credit], Fraction(c.denominator))].append(i)
+        keys = sorted(by_class, key=lambda k: (k[0], k[1]))  # classes ordered by credit
+        self.ncombo = len(combos)
+        self.combo_class = np.zeros(len(combos), dtype=np.int64)
+        weights: list[int] = [0] * len(combos)
+        self.class_credit = np.array([k[0] for k in keys], dtype=np.int64)
+        self.class_den: list[int] = []
+        for j, key in enumerate(keys):
+            members = by_class[key]
+            den = math.lcm(*(combos[i].per_unit.denominator for i in members))
+            self.class_den.append(den)
+            for i in members:
+                q = combos[i].per_unit
+                weights[i] = q.numerator * (den // q.denominator)
+                self.combo_class[i] = j
+        self.weights = weights
+        self.max_weight = max(weights, default=0)
+        self.weights64 = np.array(weights, dtype=np.int64) if self.max_weight < 2**62 else None
+        self.class_den_dec = [Decimal(b) for b in self.class_den]
+        self.credit_den: list[int] = [
+            math.lcm(*(b for b, k in zip(self.class_den, self.class_credit.tolist(), strict=True)
+                       if k == credit), 1)
+            for credit in range(len(CREDITS))]
+        self.class_mult = [self.credit_den[k] // b
+                           for b, k in zip(self.class_den, self.class_credit.tolist(), strict=True)]
+
+    def totals(self, sums: np.ndarray) -> dict[str, Decimal]:
+        """Points per credit type from exact unit sums per combination."""
+        num = [0, 0, 0]
+        classes = self.combo_class.tolist()
+        for c, u in enumerate(sums.tolist()):
+            if u:
+                j = classes[c]
+                num[int(self.class_credit[j])] += int(u) * self.weights[c] * self.class_mult[j]
+        return {credit: (Decimal(num[k]) / Decimal(self.credit_den[k]) if num[k] else ZERO)
+                for k, credit in enumerate(CREDITS)}
+
+
 class Valuation:
-    """A ledger with every row assigned its rule combination and expiry. Build once, query often."""
+    """A ledger reduced to exact unit sums per cell (static rule code, day), each row keeping its
+    cell for per-client sums. Build once, query often (any date costs cells, not rows)."""
 
     def __init__(self, ledger: Ledger, rules: Rulebook) -> None:
         self.ledger = ledger
@@ -166,217 +282,393 @@ class Valuation:
         f = ledger.frame
         n = len(f)
         self.n = n
-        self.is_sold = _equals(f["kind"], "sold")
-        self.dates = f["date"].to_numpy().astype("datetime64[D]")
-        self.units = f["amount_units"].to_numpy().astype(np.int64)
-        self.client_codes, self.client_ids = _factorize(f["client_id"])
-        self.is_sourced_deal = _equals(f["deal_type"], "sourced")
-        credit_code = np.where(self.is_sold, np.where(self.is_sourced_deal, 0, 1), 2)
-        cur_codes, cur_uniques = _factorize(f["currency"])
-        cty_codes, cty_uniques = _factorize(f["country"])
-        bounds = np.array(rules.boundaries(), dtype="datetime64[D]")
-        # Everything that depends on the date alone is computed once per calendar day in the
-        # ledger's span and looked up per row (a few thousand days instead of millions of rows).
-        day_lut = _DayTable(self.dates)
-        epoch = day_lut.lookup(np.searchsorted(bounds, day_lut.days, side="right"))
-        first = f["first_sold"].to_numpy().astype("datetime64[D]")
-        has_first = ~np.isnat(first) & (credit_code == 0)
-        first_epoch = np.full(n, -1, dtype=np.int64)  # searched only where there is a date
-        first_epoch[has_first] = np.searchsorted(bounds, first[has_first], side="right")
-        others = f["other_partners"].to_numpy().astype(np.int64)
-        others = np.where(self.is_sold, 0, others)
-        ne = len(bounds) + 2
-        key = (((((credit_code * (len(cur_uniques) + 1) + cur_codes) * (len(cty_uniques) + 1)
-                  + cty_codes) * ne + epoch) * (ne + 1) + (first_epoch + 1))
-               * (int(others.max(initial=0)) + 1) + others)
-        self.combo_codes, uniq = pd.factorize(key, sort=False)
-        self.combo_codes = self.combo_codes.astype(np.int64)
-        first_idx = np.zeros(len(uniq), dtype=np.int64)
-        if n:
-            order = np.arange(n - 1, -1, -1)
-            first_idx[self.combo_codes[order]] = order
-        credits = ("sourced", "assisted", "managed")
+        units = f["amount_units"].to_numpy()
+        self.units: np.ndarray = units if units.dtype == np.int64 else units.astype(np.int64)
+        self.client_codes, self.client_ids = _codes(f["client_id"])
+        kind, kinds = _codes(f["kind"])
+        deal, deals = _codes(f["deal_type"])
+        cur, curs = _codes(f["currency"])
+        cty, ctys = _codes(f["country"])
+        # Credit per row (int8): 0 sourced, 1 assisted (sold rows), 2 managed.
+        sold = kind == _code_of(kinds, "sold")
+        credit = np.add(deal == _code_of(deals, "sourced"), 1, dtype=np.int8)
+        np.multiply(credit, sold, out=credit)
+        np.subtract(2, credit, out=credit)
+        self.credit = credit
+        del sold
+        # Rule epochs: every date on which a rate, currency amount, growth market or the
+        # sourced-rate policy changes.
+        bound_dates = set(rules.boundaries())
+        for p in rules.policies:
+            if p.key == "sourced_rate_resolved_by":
+                bound_dates.add(p.effective_from)
+                if p.effective_to is not None:
+                    bound_dates.add(p.effective_to + dt.timedelta(days=1))
+        self.bounds = sorted(bound_dates)
+        bounds = np.array(self.bounds, dtype="datetime64[D]")
+        nfe = len(bounds) + 2
+        # Co-managing partners (managed rows) and first-sale epoch + 1 (sourced rows with a
+        # first-sale date) never both apply to one row: one small code `y` holds either.
+        others = f["other_partners"].to_numpy()
+        y = others.astype(np.int32) if n else np.zeros(0, np.int32)
+        np.multiply(y, credit == _MANAGED, out=y)
+        if n and int(y.min()) < 0:
+            raise ValueError("other_partners must be zero or more")
+        first = f["first_sold"].to_numpy()
+        first_ns = (first if first.dtype == np.dtype("datetime64[ns]")
+                    else first.astype("datetime64[ns]")).view(np.int64)
+        has_first = first_ns != _NAT
+        has_first &= credit == _SOURCED
+        rows = np.flatnonzero(has_first)
+        del has_first
+        if rows.size:
+            y[rows] = _epochs(first_ns[rows], bounds.astype("datetime64[ns]").view(np.int64)) + 1
+        ny = max(int(y.max(initial=0)) + 1, nfe)
+        # Day of every row, as an index into the ledger's span of days.
+        dates = f["date"].to_numpy()
+        if dates.dtype == np.dtype("datetime64[ns]"):
+            day64 = np.floor_divide(dates.view(np.int64), _DAY_NS)
+        else:
+            day64 = dates.astype("datetime64[D]").view(np.int64).copy()
+        lo = int(day64.min()) if n else 0
+        span = int(day64.max()) - lo + 1 if n else 0
+        # Static rule code p = ((credit, currency, country), y) in mixed radix.
+        space = 3 * len(curs) * len(ctys) * ny
+        itype = _int_dtype(space)
+        p = credit.astype(itype)
+        p *= len(curs)
+        p += cur
+        p *= len(ctys)
+        p += cty
+        p *= ny
+        p += y
+        del y
+        compact_days = span > 4 * n + 4096  # a typo year far away: index distinct days only
+        if compact_days:
+            day_values, row_day = np.unique(day64, return_inverse=True)
+            self.day_values = day_values.astype("datetime64[D]")
+            row_day = row_day.astype(np.int32)
+        else:
+            self.day_values = (np.datetime64(lo, "D") + np.arange(span).astype("timedelta64[D]")
+                               if n else np.zeros(0, "datetime64[D]"))
+            row_day = np.empty(n, dtype=np.int32)
+            np.subtract(day64, lo, out=row_day, casting="unsafe")
+        del day64
+        nday = len(self.day_values)
+        self.row_day = row_day
+        # Compact the static codes, then a row's cell = static code x days + day.
+        if n and space <= max(8 * n, 1 << 22):
+            used = np.zeros(space, dtype=bool)
+            used[p] = True
+            p_used = np.flatnonzero(used)
+            del used
+            npc = len(p_used)
+            ctype = _int_dtype(npc * nday)
+            lut = np.zeros(space, dtype=ctype)
+            lut[p_used] = np.arange(npc, dtype=ctype) * nday
+            row_cell = lut[p]
+            del lut
+        else:
+            pc, found = pd.factorize(p, sort=True)
+            p_used = np.asarray(found, dtype=np.int64)
+            npc = len(p_used)
+            ctype = _int_dtype(npc * nday)
+            row_cell = pc.astype(ctype)
+            row_cell *= nday
+            del pc
+        del p
+        row_cell += row_day
+        cell_space = npc * nday
+        lo_u = int(self.units.min()) if n else 0
+        if cell_space <= max(8 * n, 1 << 22):
+            sums = _exact_sums(row_cell, self.units, cell_space, lo_u)
+            if lo_u > 0:
+                present = sums != 0
+            else:
+                present = np.zeros(cell_space, dtype=bool)
+                present[row_cell] = True
+            cell_pos = np.flatnonzero(present)
+            del present
+            self.cell_units = sums[cell_pos]
+            del sums
+        else:  # many static codes over many days: hash the cells instead of a dense table
+            codes, found = pd.factorize(row_cell, sort=True)
+            cell_pos = np.asarray(found, dtype=np.int64)
+            self.cell_units = _exact_sums(codes, self.units, len(cell_pos))
+            del codes
+        self.row_cell = row_cell
+        self.cell_space = cell_space
+        self.cell_pos = cell_pos
+        cell_pc = cell_pos // nday if nday else cell_pos
+        self.cell_day = cell_pos - cell_pc * nday
+        # Per-day tables: epoch, expiry of sold points (policy at the close date), months.
+        dv = self.day_values
+        epoch_of_day = np.searchsorted(bounds, dv, side="right")
+        self.expiry_of_day = self._expiry(dv)
+        self.month_of_day = dv.astype("datetime64[M]").astype(np.int64) + 1970 * 12
+        self.expiry_month_of_day = (self.expiry_of_day.astype("datetime64[M]").astype(np.int64)
+                                    + 1970 * 12)
+        # Rule combinations = (static code, epoch) pairs that occur: runs of cells.
+        ne = len(bounds) + 1
+        ckey = cell_pc * ne + epoch_of_day[self.cell_day]
+        new = np.ones(len(ckey), dtype=bool)
+        new[1:] = ckey[1:] != ckey[:-1]
+        firsts = np.flatnonzero(new)
+        self.cell_combo = np.cumsum(new) - 1
+        del new, ckey
         self.combos: list[Combo] = []
-        for i in first_idx:
-            credit = credits[int(credit_code[i])]
-            on = self.dates[i].astype(dt.date)
-            fs = first[i].astype(dt.date) if has_first[i] else None
-            country = str(cty_uniques[cty_codes[i]])
-            currency = str(cur_uniques[cur_codes[i]])
+        for i in firsts.tolist():
+            code = int(p_used[cell_pc[i]])
+            code, yv = divmod(code, ny)
+            code, cty_i = divmod(code, len(ctys))
+            cr, cur_i = divmod(code, len(curs))
+            credit_name = CREDITS[cr]
+            on = self.day_values[self.cell_day[i]].astype(dt.date)
+            fs: dt.date | None = None
+            if cr == _SOURCED and yv:
+                e = yv - 1  # the first-sale date's epoch: any date in it decides the same rules
+                fs = (self.bounds[e - 1] if e else
+                      self.bounds[0] - dt.timedelta(days=1) if self.bounds else on)
+            country = str(ctys[cty_i])
+            currency = str(curs[cur_i])
             crule = rules.currency_rule(currency, on)
             growth = rules.growth_rule(country, on)
             market = "growth" if growth else "standard"
-            rrule = rules.rate(credit, market, on, fs)
+            rrule = rules.rate(credit_name, market, on, fs)
             refs = (rrule.ref, crule.ref, *((growth.ref,) if growth else ()))
-            self.combos.append(Combo(credit, currency, country, market, rrule.points_per_100,
-                                     crule.local_per_100, int(others[i]) + 1, refs))
-        self.combo_credit = np.array([credits.index(c.credit) for c in self.combos], dtype=np.int64)
-        # Expiry of sold points: close date + lifetime (policy at the close date).
-        lifetimes = np.full(n, 0, dtype=np.int64)
-        if n:
-            # The lifetime policy has its own effective dates (not the rates' epochs).
-            key = "sold_point_lifetime_months"
-            starts = sorted({d for p in rules.policies if p.key == key for d in (
-                p.effective_from,
-                *((p.effective_to + dt.timedelta(days=1),) if p.effective_to else ()))})
-            probes = [starts[0] - dt.timedelta(days=1), *starts] if starts else [dt.date.min]
-            lut = np.array([int(rules.policy_value(key, d)) for d in probes], dtype=np.int64)
-            life_bounds = np.array(starts, dtype="datetime64[D]")
-            day_epoch = np.searchsorted(life_bounds, day_lut.days, side="right")
-            day_expiry = _np_add_months(day_lut.days, lut[day_epoch])
-            expires = day_lut.lookup(day_expiry)
-            expiry_month = day_lut.lookup(day_expiry.astype("datetime64[M]").astype(np.int64)
-                                          + 1970 * 12)
-        else:
-            expires = _np_add_months(self.dates, lifetimes)
-            expiry_month = expires.astype("datetime64[M]").astype(np.int64) + 1970 * 12
-        self.expires = np.where(self.is_sold, expires, np.datetime64("NaT", "D"))
-        # Month index (year * 12 + month - 1) of each sold row's expiry; 0 for managed rows.
-        self.expiry_month_index = np.where(self.is_sold, expiry_month, 0)
-        self.month_index = day_lut.lookup(day_lut.days.astype("datetime64[M]").astype(np.int64)
-                                          + 1970 * 12)
-        self._latest_cache: dict[dt.date, np.datetime64 | None] = {}
+            partners = (yv + 1) if cr == _MANAGED else 1
+            self.combos.append(Combo(credit_name, currency, country, market,
+                                     rrule.points_per_100, crule.local_per_100, partners, refs))
+        self.combo_credit = np.array([CREDITS.index(c.credit) for c in self.combos],
+                                     dtype=np.int64)
+        self.cell_sold = self.combo_credit[self.cell_combo] != _MANAGED
+        self.space_combo = np.full(cell_space, -1, dtype=np.int32)
+        self.space_combo[cell_pos] = self.cell_combo
+        self.pricing = _Pricing(self.combos)
+        self.managed_days = np.unique(self.cell_day[~self.cell_sold])
         self._masks_cache: dict[dt.date, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self._sums_cache: dict[dt.date, dict[str, np.ndarray]] = {}
 
+    def _expiry(self, days: np.ndarray) -> np.ndarray:
+        """Expiry of sold points closed on each of `days`: + lifetime (policy at the close)."""
+        key = "sold_point_lifetime_months"
+        starts = sorted({d for p in self.rules.policies if p.key == key for d in (
+            p.effective_from,
+            *((p.effective_to + dt.timedelta(days=1),) if p.effective_to else ()))})
+        probes = [starts[0] - dt.timedelta(days=1), *starts] if starts else [dt.date.min]
+        lut = np.array([int(self.rules.policy_value(key, d)) for d in probes], dtype=np.int64)
+        life_bounds = np.array(starts, dtype="datetime64[D]")
+        return _np_add_months(days, lut[np.searchsorted(life_bounds, days, side="right")])
+
+    # -- per-row views (built on demand; the hot paths work on cells) ----------------------------
+    @cached_property
+    def combo_codes(self) -> np.ndarray:
+        """Rule combination of every row."""
+        out: np.ndarray = self.space_combo[self.row_cell]
+        return out
+
+    @cached_property
+    def is_sold(self) -> np.ndarray:
+        out: np.ndarray = self.credit != _MANAGED
+        return out
+
+    @cached_property
+    def dates(self) -> np.ndarray:
+        out: np.ndarray = self.day_values[self.row_day]
+        return out
+
+    @cached_property
+    def expires(self) -> np.ndarray:
+        return np.where(self.is_sold, self.expiry_of_day[self.row_day], np.datetime64("NaT", "D"))
+
+    def _day_index(self, day: dt.date, side: str = "right") -> int:
+        """Number of ledger days <= `day` (side right) or < `day` (side left)."""
+        return int(np.searchsorted(self.day_values, np.datetime64(day, "D"), side=side))  # type: ignore[call-overload]
+
     @cached_property
     def client_info(self) -> dict[str, np.ndarray]:
-        """Per client (in client-code order): id, latest name, latest country, deal type.
-
-        (F2.6.1)
-        """
+        """Per client present in the ledger, in order of first appearance: code, id, latest name,
+        latest country, deal type (F2.6.1)."""
         f = self.ledger.frame
         nclients = len(self.client_ids)
-        last = np.zeros(nclients, dtype=np.int64)
-        last[self.client_codes] = np.arange(self.n)  # later rows overwrite: the latest row wins
-        named = np.flatnonzero(~_equals(f["client_name"], ""))
-        last_named = np.full(nclients, -1, dtype=np.int64)
-        last_named[self.client_codes[named]] = named
-        names = f["client_name"].iloc[np.maximum(last_named, 0)].to_numpy(dtype=object)
-        client_name = np.where(last_named >= 0, names, "")
-        is_assisted = _equals(f["deal_type"], "assisted")
-        has_sourced = np.bincount(self.client_codes[self.is_sourced_deal], minlength=nclients) > 0
-        has_assisted = np.bincount(self.client_codes[is_assisted], minlength=nclients) > 0
-        deal_type = np.where(has_sourced, "sourced",
-                             np.where(has_assisted, "assisted", "managed-only"))
+        cc = self.client_codes
+        key = np.multiply(cc, 3, dtype=_int_dtype(3 * nclients))
+        key += self.credit
+        flat = np.zeros(3 * nclients, dtype=bool)
+        flat[key] = True
+        del key
+        has = flat.reshape(nclients, 3)
+        present = np.any(has, axis=1)
+        first = _edge_rows(cc, nclients, present, last=False)
+        last = _edge_rows(cc, nclients, present, last=True)
+        name_codes, names = _codes(f["client_name"])
+        blank = _code_of(names, "")
+        last_name = np.where(last >= 0, name_codes[np.maximum(last, 0)], blank)
+        need = present & (last_name == blank)
+        if need.any() and blank >= 0:
+            more = _edge_rows(cc, nclients, need, last=True, select=name_codes != blank)
+            found = more >= 0
+            last_name[found] = name_codes[more[found]]
+        name_text = np.append(names, np.array([""], dtype=object))
+        codes = np.flatnonzero(present)
+        codes = codes[np.argsort(first[codes], kind="stable")]
+        cty_codes, ctys = _codes(f["country"])
+        deal_type = np.where(has[codes, 0], "sourced",
+                             np.where(has[codes, 1], "assisted", "managed-only")).astype(object)
         return {
-            "client_id": self.client_ids,
-            "client_name": client_name,
-            "country": f["country"].iloc[last].to_numpy(dtype=object),
+            "code": codes,
+            "client_id": self.client_ids[codes],
+            "client_name": name_text[last_name[codes]],
+            "country": ctys[cty_codes[last[codes]]],
             "deal_type": deal_type,
         }
 
-    # -- sums ------------------------------------------------------------------------------------
-    def _sum_by(self, group: np.ndarray, mask: np.ndarray, size: int) -> np.ndarray:
-        units = self.units[mask]
-        g = group[mask]
-        if units.size == 0:
-            return np.zeros(size, dtype=object)
-        return _exact_group_sums(g, units, size)
+    # -- sums over cells -------------------------------------------------------------------------
+    def _combo_sums(self, cells: np.ndarray) -> np.ndarray:
+        return _add_at(self.cell_combo[cells], self.cell_units[cells], len(self.combos))
 
-    def points_by_combo(self, mask: np.ndarray) -> dict[str, Decimal]:
-        """Points per credit type over the rows in `mask`."""
-        return self.points_of_sums(self._sum_by(self.combo_codes, mask, len(self.combos)))
+    def points_by_combo(self, cells: np.ndarray) -> dict[str, Decimal]:
+        """Points per credit type over the cells selected by the boolean `cells`."""
+        return self.points_of_sums(self._combo_sums(cells))
+
+    def points_of_sums(self, sums: np.ndarray) -> dict[str, Decimal]:
+        """Points per credit type from exact unit sums per combination (exact, one division)."""
+        return self.pricing.totals(sums)
 
     def status_sums(self, as_of: dt.date) -> dict[str, np.ndarray]:
-        """Exact unit sums per combination for compute_standing, in ONE grouped pass.
-
-        Each row falls in one bucket: active sold expiring within 30/60/90 days (nested windows
-        become disjoint buckets) or later, counted managed, expired sold, or not counted. The
-        sums are the same integers five masked passes would give.
-        """
+        """Exact unit sums per combination on `as_of`: counted (active sold + the latest managed
+        month), expired sold, and sold expiring within 30/60/90 days — over cells, not rows."""
         if as_of in self._sums_cache:
             return self._sums_cache[as_of]
-        if len(self._sums_cache) >= 8:
+        if len(self._sums_cache) >= 64:
             self._sums_cache.clear()
-        active, expired, managed = self.masks(as_of)
-        nw = len(EXPIRING_WINDOWS)
-        b_managed, b_expired, b_other = nw + 1, nw + 2, nw + 3  # nw itself: active, not expiring
-        nb = nw + 4
-        bucket = np.full(self.n, b_other, dtype=np.int64)
-        bucket[managed] = b_managed
-        bucket[expired] = b_expired
-        rows = np.flatnonzero(active)
-        limits = np.array([as_of + dt.timedelta(days=d) for d in EXPIRING_WINDOWS],
-                          dtype="datetime64[D]")
-        # first window whose limit is >= the expiry (expires <= limit), else b_active
-        bucket[rows] = np.searchsorted(limits, self.expires[rows], side="left")
-        nc = len(self.combos)
-        if self.n:
-            sums = _exact_group_sums(self.combo_codes * nb + bucket, self.units, nc * nb)
-        else:
-            sums = np.zeros(nc * nb, dtype=object)
-        grid = sums.reshape(nc, nb)
-        out = {"counted": grid[:, : b_managed + 1].sum(axis=1), "expired": grid[:, b_expired]}
-        for j, days in enumerate(EXPIRING_WINDOWS):
-            out[f"expiring{days}"] = grid[:, : j + 1].sum(axis=1)
+        active, expired, managed = self.cell_masks(as_of)
+        cexp = self.expiry_of_day[self.cell_day]
+        out = {"counted": self._combo_sums(active | managed),
+               "expired": self._combo_sums(expired)}
+        for days in EXPIRING_WINDOWS:
+            limit = np.datetime64(as_of + dt.timedelta(days=days), "D")
+            out[f"expiring{days}"] = self._combo_sums(active & (cexp <= limit))
         self._sums_cache[as_of] = out
         return out
 
-    def points_of_sums(self, sums: np.ndarray) -> dict[str, Decimal]:
-        """Points per credit type from exact unit sums per combination."""
-        out = {"sourced": ZERO, "assisted": ZERO, "managed": ZERO}
-        for combo, units in zip(self.combos, sums, strict=True):
-            if units:
-                out[combo.credit] += combo.points(units)
+    def cell_masks(self, as_of: dt.date) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(active sold, expired sold, counted managed) cells on as_of."""
+        day = np.datetime64(as_of, "D")
+        cdate = self.day_values[self.cell_day]
+        cexp = self.expiry_of_day[self.cell_day]
+        active = self.cell_sold & (cdate <= day) & (cexp > day)
+        expired = self.cell_sold & (cexp <= day)
+        latest = self._latest_index(as_of)
+        managed = (~self.cell_sold & (self.cell_day == latest) if latest >= 0
+                   else np.zeros(len(self.cell_day), dtype=bool))
+        return active, expired, managed
+
+    def _latest_index(self, as_of: dt.date) -> int:
+        """Day index of the latest managed snapshot on or before as_of, -1 if none."""
+        i = int(np.searchsorted(self.day_values[self.managed_days], np.datetime64(as_of, "D"),
+                                side="right"))
+        return int(self.managed_days[i - 1]) if i else -1
+
+    def latest_managed_month(self, as_of: dt.date) -> np.datetime64 | None:
+        i = self._latest_index(as_of)
+        return self.day_values[i] if i >= 0 else None
+
+    def rows_of_cells(self, cells: np.ndarray) -> np.ndarray:
+        """Row numbers of the rows in the selected cells (one gather over the rows)."""
+        if not cells.any():
+            return np.zeros(0, dtype=np.int64)
+        in_space = np.zeros(self.cell_space, dtype=bool)
+        in_space[self.cell_pos[cells]] = True
+        return np.flatnonzero(in_space[self.row_cell])
+
+    def client_points(self, rows: np.ndarray
+                      ) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """{credit: (client codes, Decimal points, the same as floats)} over `rows`: per client
+        and class, integer numerators (units x weight) summed exactly; then one Decimal division
+        per client and credit (the exact rational, correctly rounded)."""
+        pr = self.pricing
+        empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object), np.zeros(0))
+        out = {c: empty for c in CREDITS}
+        if rows.size == 0:
+            return out
+        combo = self.space_combo[self.row_cell[rows]]
+        cls = pr.combo_class[combo]
+        u = self.units[rows]
+        ncls = len(pr.class_den)
+        key = self.client_codes[rows].astype(np.int64) * ncls + cls
+        size = len(self.client_ids) * ncls
+        total = float(np.abs(u).sum(dtype=np.float64))
+        if pr.weights64 is not None and total * pr.max_weight < _SAFE_INT64:
+            num: np.ndarray = u * pr.weights64[combo]
+        else:
+            num = u.astype(object) * np.array(pr.weights, dtype=object)[combo]
+        if size <= max(4 * rows.size, 1 << 20):
+            grid = _add_at(key, num, size)
+            nz = np.flatnonzero(grid)
+            sums = grid[nz]
+        else:
+            codes, found = pd.factorize(key, sort=True)
+            grid = _add_at(codes, num, len(found))
+            keep = np.flatnonzero(grid)
+            nz, sums = np.asarray(found)[keep], grid[keep]
+        if nz.size == 0:
+            return out
+        client, cls = nz // ncls, nz % ncls
+        credit = pr.class_credit[cls]
+        group = client * 3 + credit  # sorted: classes are ordered by credit
+        start = np.ones(len(group), dtype=bool)
+        start[1:] = group[1:] != group[:-1]
+        heads = np.flatnonzero(start)
+        size_of = np.diff(np.append(heads, len(group)))
+        # One class in the group (the usual case): N / B.
+        nums = sums[heads].astype(object)
+        dens = np.array(pr.class_den_dec, dtype=object)[cls[heads]]
+        multi = np.flatnonzero(size_of > 1)
+        if multi.size:
+            # Several classes (currencies or partner counts): sum N x (L / B) over L = lcm(B).
+            rows_m = np.flatnonzero(np.repeat(size_of > 1, size_of))
+            scaled = (sums[rows_m].astype(object)
+                      * np.array(pr.class_mult, dtype=object)[cls[rows_m]])
+            seg = np.flatnonzero(start[rows_m])
+            nums[multi] = np.add.reduceat(scaled, seg)
+            dens[multi] = np.array([Decimal(d) for d in pr.credit_den],
+                                   dtype=object)[credit[heads[multi]]]
+        vals = nums / dens  # int / Decimal: one exact division, correctly rounded
+        approx = nums.astype(np.float64) / dens.astype(np.float64)
+        for k, name in enumerate(CREDITS):
+            sel = np.flatnonzero(credit[heads] == k)
+            out[name] = (client[heads[sel]], vals[sel], approx[sel])
         return out
 
     def points_by_client(self, mask: np.ndarray) -> dict[str, dict[str, Decimal]]:
         """{credit: {client_id: points}} over the rows in `mask`."""
-        nc = len(self.combos)
-        key = self.client_codes.astype(np.int64) * nc + self.combo_codes
-        m = mask
-        # Hash-factorise, then sort the (few) distinct keys: same as np.unique, without sorting
-        # every row.
-        inverse, present = pd.factorize(key[m], sort=True)
-        out: dict[str, dict[str, Decimal]] = {"sourced": {}, "assisted": {}, "managed": {}}
-        if present.size == 0:
-            return out
-        sums = _exact_group_sums(inverse, self.units[m], present.size)
-        # Combo.points inlined (same Decimal operations, in the same order): this loop runs once
-        # per (client, rule combination) pair, hundreds of thousands of times on a big book.
-        rates = [c.rate for c in self.combos]
-        dens = [c.denominator for c in self.combos]
-        buckets = [out[c.credit] for c in self.combos]
-        ids = self.client_ids
-        for k, u in zip(present.tolist(), sums.tolist(), strict=True):
-            client_code, c = divmod(k, nc)
-            client = ids[client_code]
-            bucket = buckets[c]
-            bucket[client] = bucket.get(client, ZERO) + Decimal(int(u)) * rates[c] / dens[c]
-        return out
-
-    def latest_managed_month(self, as_of: dt.date) -> np.datetime64 | None:
-        if as_of in self._latest_cache:
-            return self._latest_cache[as_of]
-        m = ~self.is_sold & (self.dates <= np.datetime64(as_of, "D"))
-        latest = self.dates[m].max() if m.any() else None
-        self._latest_cache[as_of] = latest
-        return latest
+        per = self.client_points(np.flatnonzero(mask))
+        return {credit: dict(zip(self.client_ids[c].tolist(), v.tolist(), strict=True))
+                for credit, (c, v, _) in per.items()}
 
     def masks(self, as_of: dt.date) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(active sold, expired sold, counted managed) at as_of (cached: read-only arrays)."""
+        """(active sold, expired sold, counted managed) rows at as_of (cached: read-only)."""
         if as_of not in self._masks_cache:
             if len(self._masks_cache) >= 8:
                 self._masks_cache.clear()
-            out = self._masks(as_of)
+            day = np.datetime64(as_of, "D")
+            active_day = (self.day_values <= day) & (self.expiry_of_day > day)
+            expired_day = self.expiry_of_day <= day
+            sold = self.is_sold
+            active = sold & active_day[self.row_day]
+            expired = sold & expired_day[self.row_day]
+            latest = self._latest_index(as_of)
+            managed = (~sold & (self.row_day == latest)) if latest >= 0 else np.zeros(self.n, bool)
+            out = (active, expired, managed)
             for a in out:
                 a.flags.writeable = False
             self._masks_cache[as_of] = out
         return self._masks_cache[as_of]
 
-    def _masks(self, as_of: dt.date) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        day = np.datetime64(as_of, "D")
-        active = self.is_sold & (self.dates <= day) & (self.expires > day)
-        expired = self.is_sold & (self.expires <= day)
-        latest = self.latest_managed_month(as_of)
-        managed = ((~self.is_sold & (self.dates == latest)) if latest is not None
-                   else np.zeros(self.n, bool))
-        return active, expired, managed
-
     def event_points(self, rows: np.ndarray) -> list[Decimal]:
-        return [self.combos[c].points(u)
-                for c, u in zip(self.combo_codes[rows], self.units[rows], strict=True)]
+        combos = self.space_combo[self.row_cell[rows]]
+        return [self.combos[c].points(u) for c, u in zip(combos, self.units[rows], strict=True)]
 
 
 @dataclass(frozen=True)
@@ -438,16 +730,20 @@ class Standing:
         rows = np.flatnonzero(v.ledger.frame["client_id"].to_numpy() == client_id)
         active, expired, managed = v.masks(self.as_of)
         f = v.ledger.frame.iloc[rows]
+        days = v.row_day[rows]
+        dates = v.day_values[days]
+        sold = v.credit[rows] != _MANAGED
+        expires = np.where(sold, v.expiry_of_day[days], np.datetime64("NaT", "D"))
         status = np.where(active[rows], "active",
                           np.where(expired[rows], "expired",
                                    np.where(managed[rows], "active",
-                                            np.where(v.dates[rows] > np.datetime64(self.as_of, "D"),
+                                            np.where(dates > np.datetime64(self.as_of, "D"),
                                                      "not yet", "past month"))))
-        combos = [v.combos[c] for c in v.combo_codes[rows]]
+        combos = [v.combos[c] for c in v.space_combo[v.row_cell[rows]]]
         out = pd.DataFrame({
             "event_id": f["event_id"].to_numpy(),
             "kind": f["kind"].to_numpy(),
-            "date": v.dates[rows].astype(object),
+            "date": dates.astype(object),
             "deal_type": f["deal_type"].to_numpy(),
             "product_line": f["product_line"].to_numpy(),
             "amount": [Decimal(int(u)) / AMOUNT_SCALE for u in v.units[rows]],
@@ -458,7 +754,7 @@ class Standing:
             "partners": [c.partners for c in combos],
             "points": v.event_points(rows),
             "status": status,
-            "expires_on": [None if pd.isna(x) else x for x in v.expires[rows].astype(object)],
+            "expires_on": [None if pd.isna(x) else x for x in expires.astype(object)],
         })
         return out.sort_values(["date", "kind"], ascending=[False, True]).reset_index(drop=True)
 
@@ -481,8 +777,7 @@ def compute_standing(
     with_clients=False skips the per-client breakdown (tier checks over many dates need totals).
     """
     v = ledger if isinstance(ledger, Valuation) else Valuation(ledger, _need(rules))
-    active, _expired, managed = v.masks(as_of)
-    sums = v.status_sums(as_of)  # one grouped pass for totals, expired and expiring
+    sums = v.status_sums(as_of)  # grouped over cells: totals, expired and expiring
     totals = v.points_of_sums(sums["counted"])
     expired_pts = sum(v.points_of_sums(sums["expired"]).values(), ZERO)
     expiring: dict[int, Decimal] = {}
@@ -490,7 +785,9 @@ def compute_standing(
         pts = v.points_of_sums(sums[f"expiring{days}"])
         expiring[days] = pts["sourced"] + pts["assisted"]
     if with_clients:
-        per_client = _per_client_frame(v, v.points_by_client(active | managed), as_of)
+        active, _expired, managed = v.cell_masks(as_of)
+        per = v.client_points(v.rows_of_cells(active | managed))
+        per_client = _per_client_frame(v, per, as_of)
     else:
         per_client = pd.DataFrame(columns=PER_CLIENT_COLUMNS)
     latest = v.latest_managed_month(as_of)
@@ -513,25 +810,48 @@ def _need(rules: Rulebook | None) -> Rulebook:
     return rules
 
 
-def _per_client_frame(v: Valuation, per: dict[str, dict[str, Decimal]],
+def _significant(x: np.ndarray, digits: int) -> np.ndarray:
+    """`x` rounded to `digits` significant digits."""
+    mag = np.abs(x)
+    exp = np.floor(np.log10(mag, out=np.zeros_like(mag), where=mag > 0))
+    scale = 10.0 ** (digits - 1 - exp)
+    out: np.ndarray = np.rint(x * scale) / scale
+    return out
+
+
+def _per_client_frame(v: Valuation, per: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]],
                       as_of: dt.date) -> pd.DataFrame:
     columns = PER_CLIENT_COLUMNS
     if not v.n:
         return pd.DataFrame(columns=columns)
     info = v.client_info
-    markets: dict[str, str] = {}
-    rows = []
-    for cid, name, country, deal_type in zip(info["client_id"], info["client_name"],
-                                             info["country"], info["deal_type"], strict=True):
-        if country not in markets:
-            markets[country] = v.rules.market_of(country, as_of)
-        s = per["sourced"].get(cid, ZERO)
-        a = per["assisted"].get(cid, ZERO)
-        m = per["managed"].get(cid, ZERO)
-        rows.append((cid, name, s, a, s + a, m, s + a + m, deal_type, markets[country], country))
-    out = pd.DataFrame(rows, columns=columns)
-    order = np.argsort(-out["total"].astype(float).to_numpy(), kind="stable")
-    return out.iloc[order].reset_index(drop=True)
+    nclients = len(v.client_ids)
+    approx = np.zeros(nclients)
+    cols: dict[str, np.ndarray] = {}
+    for credit in CREDITS:
+        clients, values, floats = per[credit]
+        col = np.full(nclients, ZERO, dtype=object)
+        col[clients] = values
+        cols[credit] = col
+        approx[clients] += floats
+    # Highest total first; equal totals keep the order of first appearance. The key is the
+    # float total to 12 significant digits, so sums that are equal but were added up in another
+    # order (last-bit float noise) still tie.
+    order = info["code"][np.argsort(-_significant(approx[info["code"]], 12), kind="stable")]
+    pos = np.empty(nclients, dtype=np.int64)
+    pos[info["code"]] = np.arange(len(info["code"]))
+    at = pos[order]
+    s, a, m = (cols[c][order] for c in CREDITS)
+    sold = s + a
+    countries = info["country"][at]
+    markets = {c: v.rules.market_of(c, as_of) for c in set(countries.tolist())}
+    return pd.DataFrame({
+        "client_id": info["client_id"][at], "client_name": info["client_name"][at],
+        "sourced": s, "assisted": a, "sold": sold, "managed": m, "total": sold + m,
+        "deal_type": info["deal_type"][at],
+        "market": np.array([markets[c] for c in countries.tolist()], dtype=object),
+        "country": countries,
+    }, columns=columns)
 
 
 def history(
@@ -554,53 +874,39 @@ def history(
     ks = past + future
     k0, span = (ks[0], ks[-1] - ks[0] + 1) if ks else (k_now, 1)
     nc = len(v.combos)
-    day = np.datetime64(as_of, "D")
-    # Sold: active at month end k iff start month <= k < expiry month (see module docstring).
-    s = v.month_index
-    e = v.expiry_month_index
-    sold = v.is_sold & (v.dates <= day) & (s <= k0 + span - 1) & (e > k0)
     width = span + 1
-    # Group keys only for the selected rows (not for the whole ledger): the same sums.
-    sold_rows = np.flatnonzero(sold)
-    codes, units = v.combo_codes[sold_rows] * width, v.units[sold_rows]
-
-    def grouped(keys: np.ndarray, values: np.ndarray) -> np.ndarray:
-        if values.size == 0:
-            return np.zeros(nc * width, dtype=object)
-        return _exact_group_sums(keys, values, nc * width)
-
-    plus = grouped(codes + np.clip(s[sold_rows] - k0, 0, span), units)
-    minus = grouped(codes + np.clip(e[sold_rows] - k0, 0, span), units)
-    diff = (plus - minus).reshape(nc, width)[:, :span] if nc else np.zeros((0, span), dtype=object)
-    active_units = np.cumsum(diff, axis=1) if nc else diff
-    managed_mask = ~v.is_sold & (s >= k0) & (s < k0 + span)
-    mrows = np.flatnonzero(managed_mask)
-    month_slot = np.clip(s[mrows] - k0, 0, span)
-    msum = grouped(v.combo_codes[mrows] * width + month_slot, v.units[mrows])
-    managed_units = msum.reshape(nc, width)[:, :span] if nc else np.zeros((0, span), dtype=object)
+    day = np.datetime64(as_of, "D")
+    # Sold: active at month end k iff start month <= k < expiry month (same as the standing on
+    # that month end); summed over cells with a +units at the start and a -units at the expiry.
+    cd = v.cell_day
+    s = v.month_of_day[cd]
+    e = v.expiry_month_of_day[cd]
+    sold = v.cell_sold & (v.day_values[cd] <= day) & (s <= k0 + span - 1) & (e > k0)
+    combo, units = v.cell_combo[sold] * width, v.cell_units[sold]
+    plus = _add_at(combo + np.clip(s[sold] - k0, 0, span), units, nc * width)
+    minus = _add_at(combo + np.clip(e[sold] - k0, 0, span), units, nc * width)
+    active_units = np.cumsum((plus - minus).reshape(nc, width)[:, :span], axis=1)
+    managed = ~v.cell_sold & (s >= k0) & (s < k0 + span)
+    month_slot = s[managed] - k0
+    msum = _add_at(v.cell_combo[managed] * width + month_slot, v.cell_units[managed], nc * width)
+    managed_units = msum.reshape(nc, width)[:, :span]
     # A month without any snapshot carries the latest earlier month, as compute_standing does.
     has_snapshot = np.bincount(month_slot, minlength=width) > 0
-    before = v.latest_managed_month(_month_end_of_index(k0 - 1))  # = compute_standing's managed
-    carried = (v.points_by_combo(~v.is_sold & (v.dates == before))["managed"]
-               if before is not None else ZERO)
+    before = v._latest_index(_month_end_of_index(k0 - 1))  # = compute_standing's managed
+    carried = (v.points_by_combo(~v.cell_sold & (cd == before))["managed"]
+               if before >= 0 else ZERO)
     current = compute_standing(v, as_of, with_clients=False)
     records = []
     for k in ks:
         j = k - k0
-        acc = {"sourced": ZERO, "assisted": ZERO, "managed": ZERO}
-        for c, combo in enumerate(v.combos):
-            u = active_units[c, j] if combo.credit != "managed" else 0
-            if u:
-                acc[combo.credit] += combo.points(u)
+        acc = v.points_of_sums(active_units[:, j])
         projected = k >= future_start
         if projected:
             acc["managed"] = current.managed_points
         elif not has_snapshot[j]:
             acc["managed"] = carried
         else:
-            for c, combo in enumerate(v.combos):
-                if combo.credit == "managed" and managed_units[c, j]:
-                    acc["managed"] += combo.points(managed_units[c, j])
+            acc["managed"] = v.points_of_sums(managed_units[:, j])["managed"]
             carried = acc["managed"]
         records.append((_month_end_of_index(k), acc, projected))
     rows: list[tuple[dt.date, Decimal, Decimal, Decimal, bool]] = [
@@ -624,8 +930,11 @@ def point_changes(
         raise ValueError(f"the end date {end} is before the start date {start}")
     v = ledger if isinstance(ledger, Valuation) else Valuation(ledger, _need(rules))
     a, b = np.datetime64(start, "D"), np.datetime64(end, "D")
-    new_sold = v.points_by_client(v.is_sold & (v.dates > a) & (v.dates <= b))
-    lost_sold = v.points_by_client(v.is_sold & (v.expires > a) & (v.expires <= b))
+    sold = v.is_sold
+    new_day = (v.day_values > a) & (v.day_values <= b)
+    lost_day = (v.expiry_of_day > a) & (v.expiry_of_day <= b)
+    new_sold = v.points_by_client(sold & new_day[v.row_day])
+    lost_sold = v.points_by_client(sold & lost_day[v.row_day])
     _, _, m_start = v.masks(start)
     _, _, m_end = v.masks(end)
     managed_start = v.points_by_client(m_start)["managed"]
