@@ -46,7 +46,7 @@ class TierPage(Page):
         self.tabs.observe(
             g(lambda: self.t("Could not open the tab"))(self._tab_changed), "selected_index"
         )
-        self.breakdown = BreakdownView(state)
+        self._breakdown: BreakdownView | None = None  # its 25 rows are built when first shown
         self.get_to = W.Dropdown(style=INITIAL, layout=W.Layout(width="260px"))
         self.get_to.add_class("pk-get-to")
         self.get_to.observe(
@@ -107,6 +107,13 @@ class TierPage(Page):
             ],
             layout=W.Layout(width="100%"),
         )
+
+    @property
+    def breakdown(self) -> BreakdownView:
+        """F2.6's view, built on first use: the Tier tab's first render sends fewer widgets."""
+        if self._breakdown is None:
+            self._breakdown = BreakdownView(self.state)
+        return self._breakdown
 
     # -- structure -----------------------------------------------------------------------------
     def render(self) -> None:
@@ -500,9 +507,9 @@ class TierPage(Page):
             calc.set_standing(st.standing())
 
     def _changed(self, what: str) -> None:
-        if what == "partner":
-            self.breakdown.close_client()
-            self.breakdown.page_no = 0
+        if what == "partner" and self._breakdown is not None:
+            self._breakdown.close_client()
+            self._breakdown.page_no = 0
         super()._changed(what)
 
 

@@ -875,3 +875,16 @@ def test_outside_a_kernel_the_dashboard_computes_the_tier_page_only_when_opened(
     assert not any(k[0] in ("standing", "chart") for k in d.state._cache)
     open_tier(d)
     assert any(k[0] == "chart" for k in d.state._cache)
+
+
+def test_the_dashboard_s_compact_ledger_keeps_every_value_and_type(tmp_path: Path) -> None:
+    import pandas as pd
+
+    from partnerkit.store import open_store
+    from partnerkit.ui.dashboard.state import compact_ledger
+
+    store = open_store(make_book(tmp_path))
+    original = store.load_ledger("p1").frame
+    compact = compact_ledger(store.load_ledger("p1")).frame
+    assert len(compact) == len(original) > 0
+    pd.testing.assert_frame_equal(compact, original)
