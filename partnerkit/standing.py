@@ -29,7 +29,7 @@ import pandas as pd
 from partnerkit.explain import RuleRef
 from partnerkit.ledger import Ledger
 from partnerkit.money import AMOUNT_SCALE
-from partnerkit.rules import Rulebook
+from partnerkit.rules import CurrencyRule, GrowthMarketRule, RateRule, Rulebook
 
 ZERO = Decimal(0)
 _SAFE_FLOAT_INT = 2**53
@@ -233,8 +233,15 @@ class _Pricing:
     def __init__(self, combos: list[Combo]) -> None:
         credit_of = {c: i for i, c in enumerate(CREDITS)}
         by_class: dict[tuple[int, Fraction], list[int]] = defaultdict(list)
+        dens: dict[Decimal, Fraction] = {}
+        q_of: dict[tuple[Decimal, Fraction], Fraction] = {}
+        per_unit: list[Fraction] = []
         for i, c in enumerate(combos):
-            by_class[(credit_of[c.credit], Fraction(c.denominator))].append(i)
+            den = dens.setdefault(c.denominator, Fraction(c.denominator))
+            if (c.rate, den) not in q_of:
+                q_of[(c.rate, den)] = Fraction(c.rate) / den
+            per_unit.append(q_of[(c.rate, den)])
+            by_class[(credit_of[c.credit], den)].append(i)
         keys = sorted(by_class, key=lambda k: (k[0], k[1]))  # classes ordered by credit
         self.ncombo = len(combos)
         self.combo_class = np.zeros(len(combos), dtype=np.int64)
@@ -243,16 +250,17 @@ class _Pricing:
         self.class_den: list[int] = []
         for j, key in enumerate(keys):
             members = by_class[key]
-            den = math.lcm(*(combos[i].per_unit.denominator for i in members))
-            self.class_den.append(den)
+            common = math.lcm(*(per_unit[i].denominator for i in members))
+            self.class_den.append(common)
             for i in members:
-                q = combos[i].per_unit
-                weights[i] = q.numerator * (den // q.denominator)
+                q = per_unit[i]
+                weights[i] = q.numerator * (common // q.denominator)
                 self.combo_class[i] = j
         self.weights = weights
         self.max_weight = max(weights, default=0)
         self.weights64 = np.array(weights, dtype=np.int64) if self.max_weight < 2**62 else None
         self.class_den_dec = [Decimal(b) for b in self.class_den]
+        self.class_den_float = np.array([float(b) for b in self.class_den])
         self.credit_den: list[int] = [
             math.lcm(*(b for b, k in zip(self.class_den, self.class_credit.tolist(), strict=True)
                        if k == credit), 1)
@@ -299,11 +307,11 @@ class Valuation:
         # Rule epochs: every date on which a rate, currency amount, growth market or the
         # sourced-rate policy changes.
         bound_dates = set(rules.boundaries())
-        for p in rules.policies:
-            if p.key == "sourced_rate_resolved_by":
-                bound_dates.add(p.effective_from)
-                if p.effective_to is not None:
-                    bound_dates.add(p.effective_to + dt.timedelta(days=1))
+        for pol in rules.policies:
+            if pol.key == "sourced_rate_resolved_by":
+                bound_dates.add(pol.effective_from)
+                if pol.effective_to is not None:
+                    bound_dates.add(pol.effective_to + dt.timedelta(days=1))
         self.bounds = sorted(bound_dates)
         bounds = np.array(self.bounds, dtype="datetime64[D]")
         nfe = len(bounds) + 2
@@ -332,17 +340,16 @@ class Valuation:
             day64 = dates.astype("datetime64[D]").view(np.int64).copy()
         lo = int(day64.min()) if n else 0
         span = int(day64.max()) - lo + 1 if n else 0
-        # Static rule code p = ((credit, currency, country), y) in mixed radix.
+        # Static rule code p = (y, credit, currency, country) in mixed radix, built in y's buffer.
         space = 3 * len(curs) * len(ctys) * ny
-        itype = _int_dtype(space)
-        p = credit.astype(itype)
+        p = y if space < 2**31 else y.astype(np.int64)
+        del y
+        p *= 3
+        p += credit
         p *= len(curs)
         p += cur
         p *= len(ctys)
         p += cty
-        p *= ny
-        p += y
-        del y
         compact_days = span > 4 * n + 4096  # a typo year far away: index distinct days only
         if compact_days:
             day_values, row_day = np.unique(day64, return_inverse=True)
@@ -417,13 +424,19 @@ class Valuation:
         self.cell_combo = np.cumsum(new) - 1
         del new, ckey
         self.combos: list[Combo] = []
-        for i in firsts.tolist():
+        first_days = self.day_values[self.cell_day[firsts]].astype(object).tolist()
+        epochs = epoch_of_day[self.cell_day[firsts]].tolist()
+        crules: dict[tuple[str, int], CurrencyRule] = {}
+        growths: dict[tuple[str, int], GrowthMarketRule | None] = {}
+        rrules: dict[tuple[int, str, int, int], RateRule] = {}
+        refs_of: dict[tuple[int, int, int], tuple[RuleRef, ...]] = {}
+        # Within one epoch the rules are the same on every day: each is looked up once.
+        for i, on, epoch in zip(firsts.tolist(), first_days, epochs, strict=True):
             code = int(p_used[cell_pc[i]])
-            code, yv = divmod(code, ny)
             code, cty_i = divmod(code, len(ctys))
-            cr, cur_i = divmod(code, len(curs))
+            code, cur_i = divmod(code, len(curs))
+            yv, cr = divmod(code, 3)
             credit_name = CREDITS[cr]
-            on = self.day_values[self.cell_day[i]].astype(dt.date)
             fs: dt.date | None = None
             if cr == _SOURCED and yv:
                 e = yv - 1  # the first-sale date's epoch: any date in it decides the same rules
@@ -431,11 +444,21 @@ class Valuation:
                       self.bounds[0] - dt.timedelta(days=1) if self.bounds else on)
             country = str(ctys[cty_i])
             currency = str(curs[cur_i])
-            crule = rules.currency_rule(currency, on)
-            growth = rules.growth_rule(country, on)
+            if (currency, epoch) not in crules:
+                crules[(currency, epoch)] = rules.currency_rule(currency, on)
+            crule = crules[(currency, epoch)]
+            if (country, epoch) not in growths:
+                growths[(country, epoch)] = rules.growth_rule(country, on)
+            growth = growths[(country, epoch)]
             market = "growth" if growth else "standard"
-            rrule = rules.rate(credit_name, market, on, fs)
-            refs = (rrule.ref, crule.ref, *((growth.ref,) if growth else ()))
+            rkey = (cr, market, epoch, yv if cr == _SOURCED else 0)
+            if rkey not in rrules:
+                rrules[rkey] = rules.rate(credit_name, market, on, fs)
+            rrule = rrules[rkey]
+            refkey = (id(rrule), id(crule), id(growth))
+            if refkey not in refs_of:
+                refs_of[refkey] = (rrule.ref, crule.ref, *((growth.ref,) if growth else ()))
+            refs = refs_of[refkey]
             partners = (yv + 1) if cr == _MANAGED else 1
             self.combos.append(Combo(credit_name, currency, country, market,
                                      rrule.points_per_100, crule.local_per_100, partners, refs))
@@ -574,6 +597,30 @@ class Valuation:
         i = self._latest_index(as_of)
         return self.day_values[i] if i >= 0 else None
 
+    def counted_rows(self, as_of: dt.date) -> np.ndarray:
+        """Rows of the active sold and counted managed cells on as_of. The active days are
+        usually one run of days: two comparisons per row instead of a lookup per row."""
+        day = np.datetime64(as_of, "D")
+        active_day = np.flatnonzero((self.day_values <= day) & (self.expiry_of_day > day))
+        d = self.row_day
+        if active_day.size == 0:
+            mask = np.zeros(self.n, dtype=bool)
+        elif active_day[-1] - active_day[0] + 1 == active_day.size:
+            mask = d >= active_day[0]
+            mask &= d <= active_day[-1]
+            mask &= self.credit != _MANAGED
+        else:
+            in_day = np.zeros(len(self.day_values), dtype=bool)
+            in_day[active_day] = True
+            mask = in_day[d]
+            mask &= self.credit != _MANAGED
+        latest = self._latest_index(as_of)
+        if latest >= 0:
+            managed = d == latest
+            managed &= self.credit == _MANAGED
+            mask |= managed
+        return np.flatnonzero(mask)
+
     def rows_of_cells(self, cells: np.ndarray) -> np.ndarray:
         """Row numbers of the rows in the selected cells (one gather over the rows)."""
         if not cells.any():
@@ -603,7 +650,7 @@ class Valuation:
             num: np.ndarray = u * pr.weights64[combo]
         else:
             num = u.astype(object) * np.array(pr.weights, dtype=object)[combo]
-        if size <= max(4 * rows.size, 1 << 20):
+        if size <= max(8 * rows.size, 1 << 23):
             grid = _add_at(key, num, size)
             nz = np.flatnonzero(grid)
             sums = grid[nz]
@@ -635,7 +682,7 @@ class Valuation:
             dens[multi] = np.array([Decimal(d) for d in pr.credit_den],
                                    dtype=object)[credit[heads[multi]]]
         vals = nums / dens  # int / Decimal: one exact division, correctly rounded
-        approx = nums.astype(np.float64) / dens.astype(np.float64)
+        approx = np.add.reduceat(sums.astype(np.float64) / pr.class_den_float[cls], heads)
         for k, name in enumerate(CREDITS):
             sel = np.flatnonzero(credit[heads] == k)
             out[name] = (client[heads[sel]], vals[sel], approx[sel])
@@ -785,8 +832,7 @@ def compute_standing(
         pts = v.points_of_sums(sums[f"expiring{days}"])
         expiring[days] = pts["sourced"] + pts["assisted"]
     if with_clients:
-        active, _expired, managed = v.cell_masks(as_of)
-        per = v.client_points(v.rows_of_cells(active | managed))
+        per = v.client_points(v.counted_rows(as_of))
         per_client = _per_client_frame(v, per, as_of)
     else:
         per_client = pd.DataFrame(columns=PER_CLIENT_COLUMNS)
