@@ -6,6 +6,9 @@ load: build the `Valuation` (rule combination and expiry of every row), `compute
 (totals, expiring, per-client breakdown) and `history(months=24)`. The floor is plain numpy on
 already-prepared arrays: one multiply of the amounts by a per-row points factor and one grouped sum
 by client with np.bincount — the arithmetic the engine cannot avoid.
+
+The ledger's text columns are categoricals (Ledger.from_frame keeps them so since d26cc21), so the
+former "categoricals (proposed)" what-if rows are gone: they measured the same thing twice.
 """
 
 from __future__ import annotations
@@ -42,18 +45,11 @@ def hwm_mb():
             return int(line.split()[1]) / 1024
     return float("nan")
 
-N, RUNS, CATEGORICAL = {n}, {runs}, {categorical}
+N, RUNS = {n}, {runs}
 as_of = dt.date.fromisoformat(AS_OF)
 rules = load_rules()
 t0 = time.perf_counter(); frame = synthetic_frame(N); t_gen = time.perf_counter() - t0
 t0 = time.perf_counter(); ledger = Ledger.from_frame(frame); t_adopt = time.perf_counter() - t0
-if CATEGORICAL:  # what-if: the ledger keeps its repeated text columns as categoricals
-    cat = ledger.frame
-    for col in ("kind", "client_id", "client_name", "deal_type", "currency", "country",
-                "product_line"):
-        cat[col] = cat[col].astype("category")
-    ledger = Ledger(cat)
-    del cat
 del frame; gc.collect()
 base_rss = current_rss_mb()
 try:
@@ -90,8 +86,8 @@ print(json.dumps({{"n": N, "clients": nc, "combos": len(v.combos), "gen": t_gen,
 """
 
 
-def measure(n: int, runs: int | None = None, categorical: bool = False) -> dict[str, Any]:
-    code = _CHILD.format(n=int(n), runs=runs or _runs(n), categorical=bool(categorical))
+def measure(n: int, runs: int | None = None) -> dict[str, Any]:
+    code = _CHILD.format(n=int(n), runs=runs or _runs(n))
     return run_json_subprocess(code, timeout=1800)
 
 
@@ -156,25 +152,6 @@ def run(quick: bool = False, smoke: bool = False) -> tuple[list[Figure], list[st
             f"the ledger loaded {r['base_rss_mb']:.0f} MB, peak while computing "
             f"{r['peak_rss_mb']:.0f} MB; {per_event[n] * 1e6:.2f} µs per event end to end "
             f"(wall), CPU {cpu:.3f} s; floor {fmt(fl, 's')}.")
-        if n >= 1_000_000 and not (quick or smoke):
-            c = measure(n, runs=2 if n >= 5_000_000 else 3, categorical=True)
-            ctot, ccpu, cfl = median(_total(c)), median(c["cpu"]), median(c["floor"])
-            figures += [
-                Figure(SCENARIO, f"{lab}, text columns as categoricals (proposed): wall", ctot,
-                       "s", cfl, target, _check(n, ctot, cfl), len(c["cpu"])),
-                Figure(SCENARIO, f"{lab}, categoricals: CPU time", ccpu, "s", cfl, target,
-                       _check(n, ccpu, cfl), len(c["cpu"])),
-                Figure(SCENARIO, f"{lab}, categoricals: peak memory while computing",
-                       c["peak_rss_mb"], "MB", None, mem_target,
-                       c["peak_rss_mb"] < 2048 if mem_target else None,
-                       note=f"ledger alone {c['base_rss_mb']:.0f} MB"),
-            ]
-            notes.append(
-                f"{lab} with categorical text columns (what Ledger.from_frame could keep): "
-                f"Valuation {fmt(median(c['valuation']), 's')}, standing "
-                f"{fmt(median(c['standing']), 's')}, history {fmt(median(c['history']), 's')}, "
-                f"CPU {ccpu:.2f} s; RSS with the ledger {c['base_rss_mb']:.0f} MB, "
-                f"peak {c['peak_rss_mb']:.0f} MB.")
     big = [n for n in sizes if n >= 100_000]
     if len(big) >= 2:
         a, b = big[-2], big[-1]

@@ -112,6 +112,15 @@ def _epochs(values: np.ndarray, bounds: np.ndarray) -> np.ndarray:
     return acc
 
 
+# Dense tables (index = code) while they stay small next to the rows; hashing beyond. A switch,
+# so tests can check both ways give the same figures.
+_PREFER_DENSE = True
+
+
+def _dense(size: int, rows: int) -> bool:
+    return _PREFER_DENSE and size <= max(8 * rows, 1 << 23)
+
+
 def _int_dtype(size: int) -> type[np.signedinteger]:
     return np.int32 if size < 2**31 else np.int64
 
@@ -334,12 +343,13 @@ class Valuation:
         ny = max(int(y.max(initial=0)) + 1, nfe)
         # Day of every row, as an index into the ledger's span of days.
         dates = f["date"].to_numpy()
+        day32 = np.empty(n, dtype=np.int32)  # days since 1970 (datetime64[ns] spans 1677-2262)
         if dates.dtype == np.dtype("datetime64[ns]"):
-            day64 = np.floor_divide(dates.view(np.int64), _DAY_NS)
+            np.floor_divide(dates.view(np.int64), _DAY_NS, out=day32, casting="unsafe")
         else:
-            day64 = dates.astype("datetime64[D]").view(np.int64).copy()
-        lo = int(day64.min()) if n else 0
-        span = int(day64.max()) - lo + 1 if n else 0
+            day32[:] = dates.astype("datetime64[D]").view(np.int64)
+        lo = int(day32.min()) if n else 0
+        span = int(day32.max()) - lo + 1 if n else 0
         # Static rule code p = (y, credit, currency, country) in mixed radix, built in y's buffer.
         space = 3 * len(curs) * len(ctys) * ny
         p = y if space < 2**31 else y.astype(np.int64)
@@ -352,19 +362,19 @@ class Valuation:
         p += cty
         compact_days = span > 4 * n + 4096  # a typo year far away: index distinct days only
         if compact_days:
-            day_values, row_day = np.unique(day64, return_inverse=True)
-            self.day_values = day_values.astype("datetime64[D]")
-            row_day = row_day.astype(np.int32)
+            day_values, inverse = np.unique(day32, return_inverse=True)
+            self.day_values = day_values.astype(np.int64).astype("datetime64[D]")
+            row_day: np.ndarray = inverse.astype(np.int32)
         else:
             self.day_values = (np.datetime64(lo, "D") + np.arange(span).astype("timedelta64[D]")
                                if n else np.zeros(0, "datetime64[D]"))
-            row_day = np.empty(n, dtype=np.int32)
-            np.subtract(day64, lo, out=row_day, casting="unsafe")
-        del day64
+            row_day = day32
+            row_day -= lo
+        del day32
         nday = len(self.day_values)
         self.row_day = row_day
         # Compact the static codes, then a row's cell = static code x days + day.
-        if n and space <= max(8 * n, 1 << 22):
+        if n and _dense(space, n):
             used = np.zeros(space, dtype=bool)
             used[p] = True
             p_used = np.flatnonzero(used)
@@ -387,7 +397,7 @@ class Valuation:
         row_cell += row_day
         cell_space = npc * nday
         lo_u = int(self.units.min()) if n else 0
-        if cell_space <= max(8 * n, 1 << 22):
+        if _dense(cell_space, n):
             sums = _exact_sums(row_cell, self.units, cell_space, lo_u)
             if lo_u > 0:
                 present = sums != 0
@@ -640,9 +650,12 @@ class Valuation:
         if rows.size == 0:
             return out
         combo = self.space_combo[self.row_cell[rows]]
-        cls = pr.combo_class[combo]
+        used = np.flatnonzero(np.bincount(pr.combo_class[combo], minlength=len(pr.class_den)))
+        local = np.zeros(len(pr.class_den), dtype=np.int64)
+        local[used] = np.arange(len(used))
+        cls = local[pr.combo_class[combo]]  # classes present in the rows, numbered 0..
         u = self.units[rows]
-        ncls = len(pr.class_den)
+        ncls = len(used)
         key = self.client_codes[rows].astype(np.int64) * ncls + cls
         size = len(self.client_ids) * ncls
         total = float(np.abs(u).sum(dtype=np.float64))
@@ -650,7 +663,7 @@ class Valuation:
             num: np.ndarray = u * pr.weights64[combo]
         else:
             num = u.astype(object) * np.array(pr.weights, dtype=object)[combo]
-        if size <= max(8 * rows.size, 1 << 23):
+        if _dense(size, rows.size):
             grid = _add_at(key, num, size)
             nz = np.flatnonzero(grid)
             sums = grid[nz]
@@ -661,7 +674,7 @@ class Valuation:
             nz, sums = np.asarray(found)[keep], grid[keep]
         if nz.size == 0:
             return out
-        client, cls = nz // ncls, nz % ncls
+        client, cls = nz // ncls, used[nz % ncls]
         credit = pr.class_credit[cls]
         group = client * 3 + credit  # sorted: classes are ordered by credit
         start = np.ones(len(group), dtype=bool)
