@@ -61,6 +61,12 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--execution-timeout", type=float, default=300.0, metavar="S", help="per cell (s)"
     )
+    p.add_argument(
+        "--fresh-kernels",
+        action="store_true",
+        help="start a new kernel for every report of a batch (default: each local worker keeps "
+        "one warm kernel, reset between reports)",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(handler=handle)
 
@@ -156,6 +162,7 @@ def handle(args: argparse.Namespace) -> int:
         scheduler=args.scheduler,
         progress=not args.quiet and not os.environ.get("PARTNERKIT_NO_PROGRESS"),
         skipped=skipped,
+        warm_kernels=len(jobs) > 1 and not args.fresh_kernels,
     )
     index = write_index(out)
     for line in summary.lines():

@@ -154,7 +154,7 @@ def _evaluate(standing: Any, on: dt.date, rules: Any, certified_until: dt.date |
     return evaluate_tier(standing, on, rules, certified_until=certified_until)
 
 
-def _credited(ledger: Any, rules: Any, partner: Any, as_of: dt.date) -> Any:
+def _credited(valued: Any, rules: Any, partner: Any, as_of: dt.date) -> Any:
     from partnerkit.tiers import credited_tier
 
     # Adapter: the core needs a credited-since date on or before as_of. Without one (or for a
@@ -163,7 +163,7 @@ def _credited(ledger: Any, rules: Any, partner: Any, as_of: dt.date) -> Any:
     if since > as_of:
         since = as_of
     return credited_tier(
-        ledger,
+        valued,  # the ledger's Valuation: the core accepts it and skips valuing the ledger again
         rules,
         credited=partner.credited_tier,
         credited_since=since,
@@ -193,21 +193,46 @@ def gaps_frame(performance: Any) -> pd.DataFrame:
 
 
 def expiring_frame(standing: Any, as_of: dt.date, days: int = EXPIRING_DAYS) -> pd.DataFrame:
-    """Active sold events whose points expire within `days` days of as_of, soonest first."""
+    """Active sold events whose points expire within `days` days of as_of, soonest first.
+
+    One pass over the valuation's arrays (not `client_events` per client: that scanned the whole
+    ledger once per client). Same rows and order as listing each client with sold points (in the
+    per-client order) with its events newest first, then sorting by expiry and client name.
+    """
+    import numpy as np
+
     cols = ["client_id", "client_name", "deal_type", "expires_on", "points"]
-    limit = as_of + dt.timedelta(days=days)
-    rows = []
     pc = standing.per_client
-    sold = pc[pc["sold"].map(lambda x: Decimal(x) > 0)] if len(pc) else pc
-    for row in sold.itertuples(index=False):
-        ev = standing.client_events(row.client_id)
-        ev = ev[(ev["kind"] == "sold") & (ev["status"] == "active")]
-        for e in ev.itertuples(index=False):
-            exp = e.expires_on
-            exp = exp.date() if isinstance(exp, dt.datetime) else exp
-            if exp is not None and exp <= limit:
-                rows.append((row.client_id, row.client_name, e.deal_type, exp, Decimal(e.points)))
-    out = pd.DataFrame(rows, columns=cols)
+    v = getattr(standing, "valuation", None)
+    if not len(pc) or v is None or not v.n:
+        return pd.DataFrame(columns=cols)
+    sold_clients = [
+        cid for cid, s in zip(pc["client_id"], pc["sold"], strict=True) if Decimal(s) > 0
+    ]
+    if not sold_clients:
+        return pd.DataFrame(columns=cols)
+    f = v.ledger.frame
+    all_ids = f["client_id"].to_numpy()
+    client_rank = pd.Index(sold_clients).get_indexer(all_ids)  # -1: no sold points
+    active, _expired, _managed = v.masks(as_of)
+    limit = np.datetime64(as_of + dt.timedelta(days=days), "D")
+    rows = np.flatnonzero(active & (client_rank >= 0) & (v.expires <= limit))
+    if not len(rows):
+        return pd.DataFrame(columns=cols)
+    # Per client, newest event first (ties keep ledger order), clients in per-client order.
+    rows = rows[np.lexsort((-v.dates[rows].astype(np.int64), client_rank[rows]))]
+    names = dict(zip(pc["client_id"], pc["client_name"], strict=True))
+    client_ids = all_ids[rows]
+    out = pd.DataFrame(
+        {
+            "client_id": client_ids,
+            "client_name": [names[c] for c in client_ids],
+            "deal_type": f["deal_type"].to_numpy()[rows],
+            "expires_on": v.expires[rows].astype(object),
+            "points": v.event_points(rows),
+        },
+        columns=cols,
+    )
     return out.sort_values(["expires_on", "client_name"]).reset_index(drop=True)
 
 
@@ -277,8 +302,8 @@ def build_content(
     previous = compute_standing(v, prev_end)
     performance = _evaluate(standing, end, rules, partner.certified_until)
     prev_performance = _evaluate(previous, prev_end, rules, partner.certified_until)
-    credited = _credited(ledger, rules, partner, end)
-    prev_credited = _credited(ledger, rules, partner, prev_end)
+    credited = _credited(v, rules, partner, end)
+    prev_credited = _credited(v, rules, partner, prev_end)
     hist = history(v, end, months=HISTORY_MONTHS, projection_months=PROJECTION_MONTHS)
     changes = point_changes(v, prev_end, end)
 
