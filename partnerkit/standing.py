@@ -312,7 +312,7 @@ class Valuation:
         np.multiply(credit, sold, out=credit)
         np.subtract(2, credit, out=credit)
         self.credit = credit
-        del sold
+        self._sold: np.ndarray = sold
         # Rule epochs: every date on which a rate, currency amount, growth market or the
         # sourced-rate policy changes.
         bound_dates = set(rules.boundaries())
@@ -375,16 +375,25 @@ class Valuation:
         self.row_day = row_day
         # Compact the static codes, then a row's cell = static code x days + day.
         if n and _dense(space, n):
-            used = np.zeros(space, dtype=bool)
-            used[p] = True
-            p_used = np.flatnonzero(used)
-            del used
-            npc = len(p_used)
-            ctype = _int_dtype(npc * nday)
-            lut = np.zeros(space, dtype=ctype)
-            lut[p_used] = np.arange(npc, dtype=ctype) * nday
+            # Number the codes seen in a sample of rows, look every row up, then number the few
+            # codes the sample missed (one lookup pass instead of a marking pass and a lookup).
+            ctype = _int_dtype(space * nday)
+            seen = np.zeros(space, dtype=bool)
+            seen[p[:: max(1, n // 65536)]] = True
+            p_used = np.flatnonzero(seen)
+            del seen
+            lut = np.full(space, -1, dtype=ctype)
+            lut[p_used] = np.arange(len(p_used), dtype=ctype)
             row_cell = lut[p]
+            if int(row_cell.min()) < 0:
+                miss = np.flatnonzero(row_cell < 0)
+                extra = np.unique(p[miss])
+                lut[extra] = np.arange(len(p_used), len(p_used) + len(extra), dtype=ctype)
+                p_used = np.concatenate([p_used, extra])
+                row_cell[miss] = lut[p[miss]]
             del lut
+            npc = len(p_used)
+            row_cell *= nday
         else:
             pc, found = pd.factorize(p, sort=True)
             p_used = np.asarray(found, dtype=np.int64)
@@ -500,10 +509,9 @@ class Valuation:
         out: np.ndarray = self.space_combo[self.row_cell]
         return out
 
-    @cached_property
+    @property
     def is_sold(self) -> np.ndarray:
-        out: np.ndarray = self.credit != _MANAGED
-        return out
+        return self._sold
 
     @cached_property
     def dates(self) -> np.ndarray:
@@ -616,18 +624,19 @@ class Valuation:
         if active_day.size == 0:
             mask = np.zeros(self.n, dtype=bool)
         elif active_day[-1] - active_day[0] + 1 == active_day.size:
-            mask = d >= active_day[0]
-            mask &= d <= active_day[-1]
-            mask &= self.credit != _MANAGED
+            # first <= d <= last as one unsigned comparison of d - first
+            mask = np.subtract(d, active_day[0], dtype=np.int32).view(np.uint32) <= (
+                active_day[-1] - active_day[0])
+            mask &= self._sold
         else:
             in_day = np.zeros(len(self.day_values), dtype=bool)
             in_day[active_day] = True
             mask = in_day[d]
-            mask &= self.credit != _MANAGED
+            mask &= self._sold
         latest = self._latest_index(as_of)
         if latest >= 0:
             managed = d == latest
-            managed &= self.credit == _MANAGED
+            managed &= ~self._sold
             mask |= managed
         return np.flatnonzero(mask)
 
