@@ -7,10 +7,11 @@ import datetime as dt
 from decimal import Decimal
 from fractions import Fraction
 
+import pandas as pd
 import pytest
 
 import partnerkit.standing as standing_module
-from partnerkit.ledger import ManagedSnapshot, SoldEvent
+from partnerkit.ledger import Ledger, ManagedSnapshot, SoldEvent
 from partnerkit.standing import Valuation, compute_standing, history, point_changes
 from tests.unit.core.builders import D, a_ledger, a_managed_snapshot, a_sold_event, shipped
 
@@ -108,3 +109,20 @@ def test_the_standing_on_many_dates_reuses_one_valuation() -> None:
     for day in (D(2023, 3, 31), D(2023, 9, 30), D(2024, 3, 31)):
         assert compute_standing(v, day).total_points == compute_standing(
             a_ledger(*BOOK), day, RULES).total_points
+
+
+def test_a_rule_code_that_only_a_few_rows_of_a_big_ledger_have_is_counted(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # 140,001 rows: the engine numbers the codes of a sample of rows first (every 2nd row here)
+    # and must still find the one Brazilian row at an odd position.
+    common = a_ledger(a_sold_event(amount="1")).frame
+    rare = a_ledger(a_sold_event(client_id="br", amount="100", currency="BRL", country="BR")).frame
+    frame = pd.concat([common, rare, common.iloc[[0] * 139_999]], ignore_index=True)
+    frame["event_id"] = [f"e{i}" for i in range(len(frame))]
+    ledger = Ledger.from_frame(frame)
+    s = compute_standing(ledger, AS_OF, RULES)
+    brazil = compute_standing(a_ledger(a_sold_event(client_id="br", amount="100", currency="BRL",
+                                                    country="BR")), AS_OF, RULES).sourced_points
+    assert s.per_client.set_index("client_id").loc["br", "sourced"] == brazil
+    monkeypatch.setattr(standing_module, "_PREFER_DENSE", False)
+    assert compute_standing(ledger, AS_OF, RULES).sourced_points == s.sourced_points
