@@ -81,8 +81,9 @@ for _ in range(max(RUNS, 7)):
     np.bincount(codes, weights=units * factor, minlength=nc)
     floor.append(time.perf_counter() - t0); floor_cpu.append(time.process_time() - c0)
 print(json.dumps({{"n": N, "clients": nc, "combos": len(v.combos), "gen": t_gen, "adopt": t_adopt,
-                  "valuation": val, "standing": std, "history": his, "floor": floor, "floor_cpu": floor_cpu, "cpu": cpu,
-                  "base_rss_mb": base_rss, "peak_rss_mb": peak}}))
+                  "valuation": val, "standing": std, "history": his, "floor": floor,
+                  "floor_cpu": floor_cpu, "cpu": cpu, "base_rss_mb": base_rss,
+                  "peak_rss_mb": peak}}))
 """
 
 
