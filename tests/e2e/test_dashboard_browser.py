@@ -548,6 +548,27 @@ def test_the_language_switch_shows_pt_br_and_pt_pt_with_local_formats(dash: Any)
     no_error(dash)
 
 
+def test_a_language_switch_made_before_the_previous_one_is_drawn_ends_in_the_last_language(
+    dash: Any,
+) -> None:
+    goto(dash, "Tier")
+    dash.locator(".pk-tier-tabs").get_by_role("tab", name="Points breakdown").click()
+    expect(dash.locator(".pk-breakdown-summary")).to_contain_text("clients")
+    lang = dash.locator(".pk-header .pk-language select")
+    for label in ("Português (Brasil)", "English", "Português (Portugal)"):
+        lang.select_option(label=label)  # no wait: each switch lands while the last is drawn
+    expect(dash.locator(".pk-nav")).to_have_text(re.compile(r"Clientes\s*Nível\s*Equipa HubSpot"))
+    expect(dash.locator(".pk-deal-filter")).to_contain_text("Tipo de negócio")
+    chosen = lang.evaluate("e => e.options[e.selectedIndex].text").replace("\xa0", " ")
+    assert chosen == "Português (Portugal)"
+    goto(dash, "Clientes")  # hidden during the switches: drawn in the new language when shown
+    expect(dash.locator(".pk-renewal-alerts")).to_contain_text("decisões de renovação")
+    lang.select_option(label="English")
+    expect(dash.locator(".pk-nav")).to_contain_text("HubSpot team")
+    expect(dash.locator(".pk-renewal-alerts")).to_contain_text("renewal decisions")
+    no_error(dash)
+
+
 def test_the_partner_picker_and_the_as_of_date_reload_the_book(dash: Any, store: Any) -> None:
     partners = store.partners()
     other = partners.iloc[1]

@@ -74,6 +74,7 @@ class BreakdownView:
             g(lambda: self.t("Could not change the page"))(lambda _b: self._go(1))
         )
         self.page_label = W.HTML()
+        self.page_label.add_class("pk-breakdown-page")
         self.detail = W.HTML()
         self.detail.add_class("pk-client-points")
         # F2.6.3 opens in a right-hand drawer like the client panel, so it is seen wherever the
