@@ -512,7 +512,7 @@ class ReportView:
         data = t("Data as of {date}.").format(date=t.date(c.data_as_of)) if c.data_as_of else ""
         return HTML(
             f'<div class="pk-report"><section><h2>{esc(self.L["Data and rules used"])}</h2>'
-            f"<p>{esc(data)} {esc(note)}</p><ul class=\"rules\">{''.join(items)}</ul></section></div>"
+            f'<p>{esc(data)} {esc(note)}</p><ul class="rules">{"".join(items)}</ul></section></div>'
         )
 
     def headline(self) -> Headline:

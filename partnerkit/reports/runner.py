@@ -33,7 +33,7 @@ from typing import Any
 
 from partnerkit.reports.params import Month, build_parameters, parse_month, unknown_parameters
 from partnerkit.reports.paths import ReportPaths, report_paths
-from partnerkit.reports.warm import KERNEL_ARGUMENTS, WARM_ENGINE, WarmKernelError, warm_kernel
+from partnerkit.reports.warm import KERNEL_ARGUMENTS, WarmKernelError, engine_name, warm_kernel
 
 CHROMIUM = os.environ.get("PARTNERKIT_CHROMIUM", "/usr/bin/chromium")
 HEADLINE_TAG = "headline"  # the cell whose application/json output is the report's JSON file
@@ -187,8 +187,10 @@ def _plain(text: str) -> str:
     return _ANSI.sub("", str(text)).strip()
 
 
-def execute(job: ReportJob, parameters: dict[str, str], output: Path) -> int:
-    """Run papermill; returns the number of attempts. Raises ReportError with a plain message."""
+def execute(job: ReportJob, parameters: dict[str, str], output: Path) -> tuple[int, Any]:
+    """Run papermill; returns (attempts, the executed notebook, also written to `output`).
+
+    Raises ReportError with a plain message."""
     import papermill
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
@@ -202,12 +204,11 @@ def execute(job: ReportJob, parameters: dict[str, str], output: Path) -> int:
     while True:
         attempts += 1
         try:
-            engine: dict[str, Any] = {}
+            engine: dict[str, Any] = {"engine_name": engine_name()}
             if job.warm_kernel:
-                km = warm_kernel().kernel_for(job.kernel_name, job.start_timeout)
-                engine = {"engine_name": WARM_ENGINE, "km": km}
+                engine["km"] = warm_kernel().kernel_for(job.kernel_name, job.start_timeout)
             try:
-                papermill.execute_notebook(
+                nb = papermill.execute_notebook(
                     notebook.replace("{", "{{").replace("}", "}}"),
                     out,
                     parameters=parameters,
@@ -231,7 +232,7 @@ def execute(job: ReportJob, parameters: dict[str, str], output: Path) -> int:
                 raise
             if job.warm_kernel:
                 warm_kernel().done()
-            return attempts
+            return attempts, nb
         except PapermillExecutionError as e:
             raise ReportError(
                 f"{where}: the report notebook failed in cell {e.exec_count or e.cell_index}: "
@@ -289,18 +290,26 @@ def _html_exporter():  # type: ignore[no-untyped-def]
     return _exporter
 
 
+def _is_stderr(output: Any) -> bool:
+    return bool(output.get("output_type") == "stream" and output.get("name") == "stderr")
+
+
 def _drop_noise(nb: Any) -> Any:
-    """A copy without stderr streams (warnings are in the .ipynb, not in the report)."""
+    """A copy without stderr streams (warnings are in the .ipynb, not in the report); the
+    notebook itself when it has none (nbconvert copies it anyway)."""
     import copy
 
+    if not any(
+        _is_stderr(o)
+        for c in nb.cells
+        if c.get("cell_type") == "code"
+        for o in c.get("outputs", [])
+    ):
+        return nb
     clean = copy.deepcopy(nb)
     for cell in clean.cells:
         if cell.get("cell_type") == "code":
-            cell.outputs = [
-                o
-                for o in cell.get("outputs", [])
-                if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
-            ]
+            cell.outputs = [o for o in cell.get("outputs", []) if not _is_stderr(o)]
     return clean
 
 
@@ -386,8 +395,6 @@ def _commit(tmp: Path, paths: ReportPaths, produced: list[str]) -> dict[str, str
 
 def run_report(job: ReportJob) -> ReportResult:
     """Produce one report; raises ReportError (plain message) when it cannot."""
-    import nbformat
-
     started = time.perf_counter()
     parameters = job.parameters()
     notebook = job.notebook or str(default_notebook())
@@ -400,12 +407,11 @@ def run_report(job: ReportJob) -> ReportResult:
     try:
         ipynb = tmp / f"{paths.slug}.ipynb"
         try:
-            attempts = execute(job, parameters, ipynb)
+            attempts, nb = execute(job, parameters, ipynb)
         except ReportError:
             if ipynb.exists():  # keep the executed notebook next to the report, for debugging
                 os.replace(ipynb, paths.month_dir / f"{paths.slug}.failed.ipynb")
             raise
-        nb = nbformat.read(ipynb, as_version=4)
         headline = headline_of(nb)
         html = tmp / f"{paths.slug}.html"
         html.write_text(to_html(nb, f"Tier report — {name} — {job.month}"), encoding="utf-8")

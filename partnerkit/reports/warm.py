@@ -5,8 +5,15 @@ kernel (bench/findings/reports.md). In a batch, each worker process keeps ONE ke
 imported them (`kernel_reset.prepare()`), and before every report resets it
 (`kernel_reset.reset()`: empty namespace, new history session so execution counts start at 1,
 working directory, rcParams, warning filters). Each report is still a real papermill run of the
-report notebook — through the `partnerkit-warm` engine, which is papermill's nbclient engine
-given this kernel instead of starting one.
+report notebook — through the `partnerkit` engine, which is papermill's nbclient engine given
+this kernel instead of starting one.
+
+The same engine runs cold reports (no kernel given: nbclient starts and owns one, as papermill's
+own engine does). It differs from papermill's in one thing: papermill re-serialises and validates
+the whole notebook (PNG charts included) before AND after every cell — 27 writes of a ~0.4 MB
+notebook per report, more CPU than several report sections. This engine writes it when the
+run ends (papermill's notebook_complete, which also runs after a failed cell, a timeout or a dead
+kernel), so the executed notebook is still on disk in every case.
 
 A kernel is never reused after a failure of any kind (cell error, timeout, dead kernel, a reset
 that failed): it is killed and the next report starts a new one. A kernel is also replaced after
@@ -20,7 +27,7 @@ import contextlib
 import logging
 from typing import Any
 
-WARM_ENGINE = "partnerkit-warm"
+ENGINE = "partnerkit"  # papermill's nbclient engine, saving the notebook once (see below)
 MAX_REPORTS = 100  # reports per kernel before a fresh one
 KERNEL_ARGUMENTS = ("--IPKernelApp.log_level=CRITICAL",)
 # nbclient adds this when it starts a kernel itself; a warm kernel is started here.
@@ -41,11 +48,11 @@ def _register_engine() -> None:
     from papermill.log import logger
     from papermill.utils import merge_kwargs, remove_args
 
-    if WARM_ENGINE in papermill_engines._engines:
+    if ENGINE in papermill_engines._engines:
         return
 
-    class WarmEngine(NBClientEngine):
-        """papermill's nbclient engine, on a kernel that is already running (kwarg `km`)."""
+    class Engine(NBClientEngine):
+        """papermill's nbclient engine; on a running kernel when given one (kwarg `km`)."""
 
         @classmethod
         def execute_managed_notebook(  # type: ignore[no-untyped-def]
@@ -59,7 +66,7 @@ def _register_engine() -> None:
             execution_timeout=None,
             **kwargs,
         ):
-            km = kwargs.pop("km")
+            km = kwargs.pop("km", None)
             kwargs = remove_args(["input_path"], **kwargs)
             safe_kwargs = remove_args(["timeout", "startup_timeout"], **kwargs)
             final_kwargs = merge_kwargs(
@@ -73,13 +80,15 @@ def _register_engine() -> None:
                 stderr_file=stderr_file,
             )
             client = PapermillNotebookClient(nb_man, km=km, **final_kwargs)
+            nb_man.save = lambda **_kw: None  # no write per cell; notebook_complete() writes
             try:
                 return client.execute()
-            finally:  # the client is this run's; the kernel is not (it is not shut down here)
-                if client.kc is not None:
-                    client.kc.stop_channels()
+            finally:
+                del nb_man.save  # papermill's notebook_complete (next) saves the notebook once
+                if km is not None and client.kc is not None:
+                    client.kc.stop_channels()  # the client is this run's, the warm kernel is not
 
-    papermill_engines.register(WARM_ENGINE, WarmEngine)
+    papermill_engines.register(ENGINE, Engine)
 
 
 class WarmKernel:
@@ -94,7 +103,6 @@ class WarmKernel:
 
     def kernel_for(self, kernel_name: str, timeout: float) -> Any:
         """A reset kernel, ready for the next report (started and prepared when needed)."""
-        _register_engine()
         if self.km is not None and (
             kernel_name != self.kernel_name or self.reports >= MAX_REPORTS or not self._alive()
         ):
@@ -174,6 +182,12 @@ class WarmKernel:
 
 
 _warm = WarmKernel()
+
+
+def engine_name() -> str:
+    """The papermill engine the runner uses (registered on first use)."""
+    _register_engine()
+    return ENGINE
 
 
 def warm_kernel() -> WarmKernel:
