@@ -243,10 +243,17 @@ class Dashboard(W.VBox):
 LOG_FILE_ENV = "PARTNERKIT_LOG_FILE"
 
 
+PREFETCH_ENV = "PARTNERKIT_PREFETCH"
+
+
 def _in_kernel() -> bool:
-    """True inside a Jupyter kernel (Voilà, JupyterLab), where idle time follows the cell."""
+    """True inside a Jupyter kernel (Voilà, JupyterLab), where idle time follows the cell;
+    $PARTNERKIT_PREFETCH=0 or 1 decides instead when set."""
     import sys
 
+    forced = os.environ.get(PREFETCH_ENV, "").strip()
+    if forced in ("0", "1"):
+        return forced == "1"
     shell = getattr(sys.modules.get("IPython"), "get_ipython", lambda: None)()
     return getattr(shell, "kernel", None) is not None
 

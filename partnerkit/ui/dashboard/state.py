@@ -191,6 +191,7 @@ class DashboardState:
         self._locks: dict[tuple[Any, ...], threading.Lock] = {}
         self._locks_guard = threading.Lock()
         self._prefetch: threading.Thread | None = None
+        self._generation = 0  # bumped when the book changes under a computation in flight
         self._listeners: list[Callable[[str], None]] = []
         self.user = current_user()
 
@@ -224,6 +225,7 @@ class DashboardState:
     def clients_changed(self) -> None:
         """After End services / Undo: the client list and later managed points may change."""
         pid = self.partner_id
+        self._generation += 1  # a prefetch still reading the old book must not cache it
         for key in list(self._cache):
             if (
                 len(key) > 1
@@ -238,6 +240,7 @@ class DashboardState:
                     "history",
                     "renewals",
                     "usage",
+                    "chart",
                 )
             ):
                 del self._cache[key]
@@ -252,9 +255,13 @@ class DashboardState:
         with self._locks_guard:
             lock = self._locks.setdefault(key, threading.Lock())
         with lock:
-            if key not in self._cache:
-                self._cache[key] = make()
-            return self._cache[key]
+            if key in self._cache:
+                return self._cache[key]
+            generation = self._generation
+            value = make()
+            if generation == self._generation:  # no End services / Undo meanwhile
+                self._cache[key] = value
+            return value
 
     def cached(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
         """A result kept for this partner: `key` must start with a name, then the partner id."""

@@ -888,3 +888,17 @@ def test_the_dashboard_s_compact_ledger_keeps_every_value_and_type(tmp_path: Pat
     compact = compact_ledger(store.load_ledger("p1")).frame
     assert len(compact) == len(original) > 0
     pd.testing.assert_frame_equal(compact, original)
+
+
+def test_a_result_computed_while_services_end_is_not_kept(tmp_path: Path) -> None:
+    d = make_dashboard(tmp_path)
+    st = d.state
+    key = ("standing", st.partner_id, st.as_of)
+
+    def computed_while_the_book_changes() -> str:
+        st.clients_changed()  # End services lands while a prefetch is computing
+        return "stale"
+
+    assert st.cached(key, computed_while_the_book_changes) == "stale"
+    assert key not in st._cache
+    assert st.standing() != "stale"
