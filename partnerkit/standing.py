@@ -241,17 +241,20 @@ class _Pricing:
 
     def __init__(self, combos: list[Combo]) -> None:
         credit_of = {c: i for i, c in enumerate(CREDITS)}
-        by_class: dict[tuple[int, Fraction], list[int]] = defaultdict(list)
-        dens: dict[Decimal, Fraction] = {}
-        q_of: dict[tuple[Decimal, Fraction], Fraction] = {}
+        by_class: dict[tuple[int, Decimal], list[int]] = defaultdict(list)
+        q_of: dict[tuple[Decimal, Decimal], Fraction] = {}
+        exact: dict[Decimal, Fraction] = {}
         per_unit: list[Fraction] = []
         for i, c in enumerate(combos):
-            den = dens.setdefault(c.denominator, Fraction(c.denominator))
+            den = c.denominator
             if (c.rate, den) not in q_of:
-                q_of[(c.rate, den)] = Fraction(c.rate) / den
+                for d in (c.rate, den):
+                    if d not in exact:
+                        exact[d] = Fraction(d)
+                q_of[(c.rate, den)] = exact[c.rate] / exact[den]
             per_unit.append(q_of[(c.rate, den)])
             by_class[(credit_of[c.credit], den)].append(i)
-        keys = sorted(by_class, key=lambda k: (k[0], k[1]))  # classes ordered by credit
+        keys = sorted(by_class, key=lambda k: k[0])  # classes ordered by credit (stable)
         self.ncombo = len(combos)
         self.combo_class = np.zeros(len(combos), dtype=np.int64)
         weights: list[int] = [0] * len(combos)
@@ -280,6 +283,15 @@ class _Pricing:
     def totals(self, sums: np.ndarray) -> dict[str, Decimal]:
         """Points per credit type from exact unit sums per combination."""
         num = [0, 0, 0]
+        if (sums.dtype != object and self.weights64 is not None and len(sums)
+                and float(np.abs(sums).max()) * self.max_weight * len(sums) < _SAFE_INT64):
+            per_class = np.zeros(len(self.class_den), dtype=np.int64)
+            np.add.at(per_class, self.combo_class, sums * self.weights64)
+            for j, v in enumerate(per_class.tolist()):
+                if v:
+                    num[int(self.class_credit[j])] += v * self.class_mult[j]
+            return {credit: (Decimal(num[k]) / Decimal(self.credit_den[k]) if num[k] else ZERO)
+                    for k, credit in enumerate(CREDITS)}
         classes = self.combo_class.tolist()
         for c, u in enumerate(sums.tolist()):
             if u:
