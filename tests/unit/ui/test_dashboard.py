@@ -902,3 +902,16 @@ def test_a_result_computed_while_services_end_is_not_kept(tmp_path: Path) -> Non
     assert st.cached(key, computed_while_the_book_changes) == "stale"
     assert key not in st._cache
     assert st.standing() != "stale"
+
+
+def test_partnerkit_prefetch_turns_the_background_tier_computation_on_and_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = make_book(tmp_path)
+    monkeypatch.setenv("PARTNERKIT_PREFETCH", "1")
+    on = build_dashboard(url, partner_id="p1", as_of=AS_OF)
+    assert isinstance(on, Dashboard) and on.state._prefetch is not None
+    on.state.wait_prefetch(timeout=60)
+    monkeypatch.setenv("PARTNERKIT_PREFETCH", "0")
+    off = build_dashboard(url, partner_id="p1", as_of=AS_OF)
+    assert isinstance(off, Dashboard) and off.state._prefetch is None
