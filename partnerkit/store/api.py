@@ -408,15 +408,15 @@ class Store:
                 cursor.close()
         with _gc_paused():
             frame = _ledger_frame(names, rows)
-        del rows
-        if ended:
-            stopped = _stopped(frame, ended)
-            if stopped.any():
-                frame = frame[~stopped]
-                for name in frame.columns:
-                    if isinstance(frame[name].dtype, pd.CategoricalDtype):
-                        frame[name] = frame[name].cat.remove_unused_categories()
-        return Ledger.from_frame(frame)
+            del rows
+            if ended:
+                stopped = _stopped(frame, ended)
+                if stopped.any():
+                    frame = frame[~stopped]
+                    for name in frame.columns:
+                        if isinstance(frame[name].dtype, pd.CategoricalDtype):
+                            frame[name] = frame[name].cat.remove_unused_categories()
+            return Ledger.from_frame(frame)
 
     # -- audit ----------------------------------------------------------------------------------
     def audit_log(self, partner_id: str) -> pd.DataFrame:
