@@ -457,18 +457,30 @@ def test_f2_1_to_f2_5_tier_tab_credited_tier_performance_chart_insights_and_acco
 def test_f2_6_points_breakdown_filters_and_a_client_s_history(dash: Any) -> None:
     goto(dash, "Tier")
     dash.locator(".pk-tier-tabs").get_by_role("tab", name="Points breakdown").click()
-    rows = dash.locator(".pk-breakdown-row:visible")
+    rows = dash.locator(".pk-breakdown-table .pk-breakdown-row")
+    names = dash.locator(".pk-breakdown-names button")
     expect(rows.first).to_be_visible()
     dash.locator(".pk-deal-filter select").select_option(label="Managed only")
-    expect(rows.first.locator(".pk-row")).to_contain_text("Managed only")
+    expect(rows.first).to_contain_text("Managed only")
     dash.locator(".pk-breakdown-market-filter select").select_option(label="Growth market")
     expect(dash.locator(".pk-breakdown-summary")).to_contain_text("clients")
     dash.locator(".pk-deal-filter select").select_option(label="Sourced")
-    dash.locator(".pk-breakdown-market-filter select").select_option(label="All market types")
     expect(rows.filter(has_not_text="Sourced")).to_have_count(0)
-    first = rows.first.locator(".pk-breakdown-client")
+    summary = dash.locator(".pk-breakdown-summary")
+    before = summary.inner_text()
+    dash.locator(".pk-breakdown-market-filter select").select_option(label="All market types")
+    expect(summary).not_to_have_text(before)
+    expect(rows.filter(has_not_text="Sourced")).to_have_count(0)
+    expect(names).to_have_count(rows.count())
+    # Each name sits on its row of figures.
+    for i in (0, rows.count() - 1):
+        nb, rb = names.nth(i).bounding_box(), rows.nth(i).bounding_box()
+        assert nb and rb and abs((nb["y"] + nb["height"] / 2) - (rb["y"] + rb["height"] / 2)) < 4
+    save_screenshot(dash, "dashboard-points-breakdown")
+    first = names.first
     name = first.inner_text()
-    first.click()
+    first.focus()
+    dash.keyboard.press("Enter")  # keyboard-accessible
     detail = dash.locator(".pk-client-points")
     expect(detail.locator(".pk-client-points-name")).to_have_text(name)
     expect(detail).to_contain_text("Active sold points:")
@@ -477,6 +489,17 @@ def test_f2_6_points_breakdown_filters_and_a_client_s_history(dash: Any) -> None
     save_screenshot(dash, "dashboard-points-drawer")
     dash.locator(".pk-points-close").click()
     expect(detail).to_be_hidden()
+    # The client named like HTML (a sourced sale) is a button label shown as text.
+    page_line = dash.locator(".pk-breakdown-page")
+    for _ in range(5):
+        if names.filter(has_text=HOSTILE).count():
+            break
+        before = page_line.inner_text()
+        dash.locator(".pk-breakdown-next").click()
+        expect(page_line).not_to_have_text(before)
+    expect(names.filter(has_text=HOSTILE)).to_have_text(HOSTILE)
+    assert dash.locator('img[src="x"]').count() == 0
+    assert dash.dialogs == []
     no_error(dash)
 
 

@@ -12,7 +12,6 @@ from typing import Any
 
 import ipywidgets as W
 import pandas as pd
-from ipywidgets.widgets.widget_string import HTMLStyle
 
 from partnerkit.ui.dashboard import labels as L
 from partnerkit.ui.dashboard.html import esc, table
@@ -47,22 +46,20 @@ class BreakdownView:
         self.summary = W.HTML()
         self.summary.add_class("pk-breakdown-summary")
         self.header = W.HTML()
-        self.buttons: list[W.Button] = []
-        self.cells: list[W.HTML] = []
-        self.rows: list[W.HBox] = []
-        self._ids: list[str | None] = [None] * PAGE_SIZE
-        button_layout, html_layout = W.Layout(width="240px"), W.Layout(flex="1 1 auto")
-        button_style, html_style = W.ButtonStyle(), HTMLStyle()
-        for i in range(PAGE_SIZE):
-            b = W.Button(layout=button_layout, style=button_style)
-            b.add_class("pk-breakdown-client")
-            b.on_click(g(lambda: self.t("Could not show the client's points"))(self._clicker(i)))
-            h = W.HTML(layout=html_layout, style=html_style)
-            box = W.HBox([b, h], layout=W.Layout(display="none", align_items="center"))
-            box.add_class("pk-breakdown-row")
-            self.buttons.append(b)
-            self.cells.append(h)
-            self.rows.append(box)
+        # The page's rows are two widgets, whatever the page size: ONE ToggleButtons holding the
+        # client names (stacked by CSS, each button on its row; a click opens the client's
+        # points, F2.6.3; the buttons stay keyboard-focusable) beside ONE HTML table of the
+        # figures with the same fixed row height. A filter, page or language change is then a
+        # handful of widget messages, not two per row: the browser draws after the last one.
+        self.names = W.ToggleButtons(options=[], value=None, layout=W.Layout(display="none"))
+        self.names.add_class("pk-breakdown-names")
+        self.names.observe(
+            g(lambda: self.t("Could not show the client's points"))(self._name_clicked), "value"
+        )
+        self.table = W.HTML(layout=W.Layout(flex="1 1 auto"))
+        self.table.add_class("pk-breakdown-table")
+        self.body = W.HBox([self.names, self.table], layout=W.Layout(align_items="flex-start"))
+        self.body.add_class("pk-breakdown-body")
         self.prev_btn = W.Button(layout=W.Layout(width="110px"))
         self.next_btn = W.Button(layout=W.Layout(width="110px"))
         self.prev_btn.add_class("pk-breakdown-prev")
@@ -100,7 +97,7 @@ class BreakdownView:
                 ),
                 self.summary,
                 self.header,
-                *self.rows,
+                self.body,
                 W.HBox(
                     [self.prev_btn, self.page_label, self.next_btn],
                     layout=W.Layout(align_items="center"),
@@ -135,7 +132,8 @@ class BreakdownView:
         self.next_btn.description = t("Next") + " ▶"
         hdr = [t("Sourced"), t("Assisted"), t("Managed"), t("Total"), t("Deal type"), t("Market")]
         self.header.value = (
-            f'<div style="display:flex"><div style="width:240px;font-weight:600;padding:3px 4px">'
+            '<div style="display:flex"><div style="width:244px;flex:none;font-weight:600;'
+            'padding:3px 4px;box-sizing:border-box">'
             f'{esc(t("Client"))}</div><div class="pk-row pk-head" style="--pk-cols:{COLS};flex:1">'
             + "".join(
                 f'<div class="{"num" if i < 4 else ""}">{esc(h)}</div>' for i, h in enumerate(hdr)
@@ -192,19 +190,14 @@ class BreakdownView:
         )
         start = self.page_no * PAGE_SIZE
         recs = f.iloc[start : start + PAGE_SIZE].to_dict("records")
-        for i in range(PAGE_SIZE):
-            if i < len(recs):
-                r = recs[i]
-                self._ids[i] = str(r["client_id"])
-                name = str(r.get("client_name") or r["client_id"])
-                with self.buttons[i].hold_sync():  # one message per button, not two
-                    self.buttons[i].description = name
-                    self.buttons[i].tooltip = name
-                self.cells[i].value = self._row_html(standing, r)
-                self.rows[i].layout.display = ""
-            else:
-                self._ids[i] = None
-                self.rows[i].layout.display = "none"
+        ids = [str(r["client_id"]) for r in recs]
+        names = [str(r.get("client_name") or r["client_id"]) for r in recs]
+        with self.names.hold_sync():  # labels, tooltips and the cleared selection: one message
+            self.names.value = None
+            self.names.options = list(zip(names, ids, strict=True))
+            self.names.tooltips = names  # a long name is cut to the button's width
+            self.names.layout.display = "" if recs else "none"
+        self.table.value = "".join(self._row_html(standing, r) for r in recs)
         self.page_label.value = esc(
             t("Page {page} of {pages}").format(
                 page=t.decimal(self.page_no + 1, 0), pages=t.decimal(pages, 0)
@@ -244,7 +237,7 @@ class BreakdownView:
                 L.market(t, r["market"]),
             ]
             memo[key] = (
-                f'<div class="pk-row" style="--pk-cols:{COLS}">'
+                f'<div class="pk-row pk-breakdown-row" style="--pk-cols:{COLS}">'
                 + "".join(
                     f'<div class="{"num" if j < 4 else ""}">{esc(c)}</div>'
                     for j, c in enumerate(cells)
@@ -257,13 +250,22 @@ class BreakdownView:
         self.page_no = max(0, self.page_no + step)
         self._apply()
 
-    def _clicker(self, i: int) -> Any:
-        def click(_b: Any) -> None:
-            cid = self._ids[i]
-            if cid is not None:
-                self.show_client(cid)
+    @property
+    def row_ids(self) -> list[str]:
+        """The client ids of the visible rows, top to bottom."""
+        return [str(v) for _, v in self.names.options]
 
-        return click
+    @property
+    def row_names(self) -> list[str]:
+        """The client names on the visible rows' buttons, top to bottom."""
+        return [str(label) for label, _ in self.names.options]
+
+    def _name_clicked(self, change: dict[str, Any]) -> None:
+        cid = change["new"]
+        if cid is None:
+            return
+        self.names.value = None  # no button stays pressed; the same name can be clicked again
+        self.show_client(str(cid))
 
     def show_client(self, client_id: str) -> None:
         """F2.6.3: one client's history, active sold/managed points, active vs expired."""

@@ -114,6 +114,14 @@ CSS = """
 .pk-row.pk-head { font-weight: 600; background: #f5f8fa; border-bottom: 2px solid #cbd6e2; }
 .pk-row .num { text-align: right; white-space: nowrap; }
 .pk-row > div { overflow: hidden; text-overflow: ellipsis; }
+.pk-breakdown-body { gap: 0; }
+.pk-breakdown-names, .pk-dash .pk-breakdown-table { margin: 0 !important; }
+.pk-breakdown-names { flex: none; width: 244px; }
+.pk-breakdown-names > div { display: flex; flex-direction: column; }
+.pk-breakdown-names .jupyter-button { width: 240px; height: 30px; line-height: 30px; flex: none;
+                                      margin: 2px 4px 2px 0; }
+.pk-breakdown-table .pk-row { height: 34px; min-height: 0; box-sizing: border-box;
+                              padding: 0 4px; white-space: nowrap; }
 .pk-badge { display: inline-block; border-radius: 10px; padding: 0 8px; font-size: 12px;
             background: #eaf0f6; }
 .pk-band-low { background: #fdedee; } .pk-band-medium { background: #fef8f0; }

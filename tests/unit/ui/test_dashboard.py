@@ -670,12 +670,8 @@ def test_f2_6_points_breakdown_filters_by_deal_type_and_market(tmp_path: Path) -
     assert set(b.filtered["deal_type"]) == {"managed-only"}
     b.market_filter.value = "growth"
     assert set(b.filtered["market"]) == {"growth"}
-    shown = [
-        btn.description
-        for btn, row in zip(b.buttons, b.rows, strict=True)
-        if row.layout.display != "none"
-    ]
-    assert shown == list(b.filtered["client_name"])[:25]
+    assert b.row_names == list(b.filtered["client_name"])[:25]
+    assert b.table.value.count('class="pk-row pk-breakdown-row"') == len(b.row_names)
     assert d.messages.value == ""
 
 
@@ -687,8 +683,9 @@ def test_f2_6_3_clicking_a_client_shows_its_history_and_active_and_expired_point
     tier.tabs.selected_index = 1
     b = tier.breakdown
     b.deal_filter.value = "sourced"
-    i = list(b.filtered["client_id"]).index("c002")
-    b.buttons[i].click()
+    assert "c002" in b.row_ids
+    b.names.index = b.row_ids.index("c002")  # what a click on its name sends
+    assert b.names.value is None  # no button stays pressed
     text = text_of(b.detail.value)
     assert "Cliente 002 Lda" in text
     row = d.state.standing().per_client.set_index("client_id").loc["c002"]
@@ -839,15 +836,15 @@ def test_the_breakdown_rows_follow_the_filter_and_the_language(tmp_path: Path) -
     tier.tabs.selected_index = 1
     b = tier.breakdown
     b.deal_filter.value = "sourced"
-    first = b.cells[0].value
+    first = b.table.value
     assert "Sourced" in first
     d.language.value = "pt_BR"
     assert b.deal_filter.value == "sourced"
-    assert "Originado" in b.cells[0].value
+    assert "Originado" in b.table.value
     d.language.value = "en"
     b.deal_filter.value = ""
     b.deal_filter.value = "sourced"
-    assert b.cells[0].value == first
+    assert b.table.value == first
     assert d.messages.value == ""
 
 
@@ -915,3 +912,91 @@ def test_partnerkit_prefetch_turns_the_background_tier_computation_on_and_off(
     monkeypatch.setenv("PARTNERKIT_PREFETCH", "0")
     off = build_dashboard(url, partner_id="p1", as_of=AS_OF)
     assert isinstance(off, Dashboard) and off.state._prefetch is None
+
+
+# --------------------------------------------------------------------------- widget messages
+
+
+@pytest.fixture
+def widget_messages(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """Every message the kernel would send to the browser's widgets: (widget class, 'open' or
+    'update'). Recorded on the way to the real comm (in a plain process, a comm that drops them)."""
+    import ipywidgets as W
+
+    sent: list[tuple[str, str]] = []
+    send, open_ = W.Widget._send, W.Widget.open
+
+    def recording_send(self: Any, msg: dict[str, Any], buffers: Any = None) -> None:
+        sent.append((type(self).__name__, "update"))
+        send(self, msg, buffers)
+
+    def recording_open(self: Any) -> None:
+        if self.comm is None:
+            sent.append((type(self).__name__, "open"))
+        open_(self)
+
+    monkeypatch.setattr(W.Widget, "_send", recording_send)
+    monkeypatch.setattr(W.Widget, "open", recording_open)
+    return sent
+
+
+def test_a_breakdown_filter_or_page_change_sends_a_handful_of_widget_messages_not_one_per_row(
+    tmp_path: Path, widget_messages: list[tuple[str, str]]
+) -> None:
+    d = make_dashboard(tmp_path, n_clients=60)
+    tier = open_tier(d)
+    tier.tabs.selected_index = 1
+    b = tier.breakdown
+    assert len(b.row_ids) == 25
+    for change in (
+        lambda: setattr(b.deal_filter, "value", "sourced"),
+        lambda: setattr(b.deal_filter, "value", ""),
+        lambda: setattr(b.market_filter, "value", "growth"),
+        lambda: setattr(b.market_filter, "value", ""),
+        b.next_btn.click,
+        b.prev_btn.click,
+    ):
+        widget_messages.clear()
+        change()
+        assert 0 < len(widget_messages) <= 8, widget_messages
+        assert ("HTML", "update") in widget_messages  # the figures did change
+    assert d.messages.value == ""
+
+
+def test_a_language_switch_on_the_points_breakdown_sends_no_message_per_row(
+    tmp_path: Path, widget_messages: list[tuple[str, str]]
+) -> None:
+    d = make_dashboard(tmp_path, n_clients=60)
+    tier = open_tier(d)
+    tier.tabs.selected_index = 1
+    b = tier.breakdown
+    widget_messages.clear()
+    d.language.value = "pt_PT"
+    assert "Originado" in b.table.value or "Assistido" in b.table.value
+    assert not [m for m in widget_messages if m[1] == "open"], "no widget is created"
+    # Header, navigation, tabs, filters, page buttons, the page's texts: not the 25 rows.
+    assert len(widget_messages) <= 25, widget_messages
+    assert d.messages.value == ""
+
+
+def test_a_click_on_a_breakdown_name_opens_that_client_and_the_same_name_opens_again(
+    tmp_path: Path,
+) -> None:
+    d = make_dashboard(tmp_path)
+    tier = open_tier(d)
+    tier.tabs.selected_index = 1
+    b = tier.breakdown
+    i = 1
+    cid, name = b.row_ids[i], b.row_names[i]
+    b.names.index = i
+    assert text_of(b.detail.value).startswith(name)
+    assert b.selected == cid
+    b.close_client()
+    assert b.drawer.layout.display == "none"
+    b.names.index = i  # the same button, clicked again after closing
+    assert b.drawer.layout.display == ""
+    assert text_of(b.detail.value).startswith(name)
+    b.deal_filter.value = "sourced"
+    b.names.index = b.row_ids.index("c002")  # the rows follow the filter
+    assert text_of(b.detail.value).startswith("Cliente 002 Lda")
+    assert d.messages.value == ""
