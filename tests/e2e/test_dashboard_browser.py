@@ -197,6 +197,13 @@ def goto(page: Any, name: str) -> None:
     page.locator(".pk-nav button", has_text=re.compile(f"^{re.escape(name)}$")).click()
 
 
+def row_menu(page: Any, row: Any) -> Any:
+    """The Actions menu on a client row: the menus are one column beside the rows' cells, laid
+    out on the same grid rows, so the n-th row's menu is the n-th menu."""
+    i = row.evaluate("e => [...e.parentElement.children].indexOf(e)")
+    return page.locator(".pk-client-actions select").nth(i)
+
+
 def expect(locator: Any) -> Any:
     from playwright.sync_api import expect as pw_expect
 
@@ -263,6 +270,12 @@ def test_f1_2_client_table_search_filter_sort_paginate_with_mrr_from_the_data_la
     t = t_en()
     expect(dash.locator(".pk-page-text")).to_contain_text(f"Page 1 of {-(-len(data) // 25)}")
     expect(dash.locator(".pk-client-row:visible")).to_have_count(25)
+    expect(dash.locator(".pk-client-actions select:visible")).to_have_count(25)
+    for i in (0, 24):  # each row's Actions menu sits on its row
+        rb = dash.locator(".pk-client-row").nth(i).bounding_box()
+        mb = dash.locator(".pk-client-actions select").nth(i).bounding_box()
+        assert rb and mb and rb["y"] <= mb["y"] and mb["y"] + mb["height"] <= rb["y"] + rb["height"]
+        assert mb["x"] >= rb["x"] + rb["width"] - 1
     # Exact MRR in both currencies, for a client found by search.
     r = data[data["currency"] != pcur].iloc[0] if (data["currency"] != pcur).any() else data.iloc[0]
     search(dash, str(r["name"]))
@@ -303,7 +316,7 @@ def test_f1_3_1_client_details_panel_has_four_tabs_with_the_engagement_band(
     name = str(store.renewals_due(book["partner_id"], AS_OF).iloc[0]["client_name"])
     search(dash, name)
     row = dash.locator(".pk-client-row:visible").filter(has_text=name).first
-    row.locator("select").select_option(label="Client details")
+    row_menu(dash, row).select_option(label="Client details")
     panel = dash.locator(".pk-client-panel")
     expect(panel.locator(".pk-panel-title")).to_have_text(name)
     for tab in ("Client details", "Renewals", "Portal usage", "Platform engagement"):
@@ -347,7 +360,7 @@ def test_f1_3_2_company_in_crm_and_f1_3_3_access_client_account_open_hubspot_in_
     assert "https://app.hubspot.com/contacts/4242/record/0-2/9191" in outside
     assert "https://app.hubspot.com/home?portalId=4242" in outside
     # The same two actions from the Actions menu give a link to open.
-    row.locator("select").select_option(label="Company in CRM")
+    row_menu(dash, row).select_option(label="Company in CRM")
     expect(dash.locator(".pk-action-links a")).to_have_attribute(
         "href", "https://app.hubspot.com/contacts/4242/record/0-2/9191"
     )
@@ -365,7 +378,7 @@ def test_f1_3_4_end_services_asks_for_a_reason_removes_the_client_and_undo_resto
     name = str(data.iloc[3]["name"])
     search(dash, name)
     row = dash.locator(".pk-client-row:visible").filter(has_text=name).first
-    row.locator("select").select_option(label="End services")
+    row_menu(dash, row).select_option(label="End services")
     box = dash.locator(".pk-end-confirm-box")
     expect(box).to_contain_text(f"End services for {name}?")
     box.locator(".pk-end-reason input").fill("Moved to another agency")
@@ -389,7 +402,7 @@ def test_a_client_named_like_html_is_shown_as_text_and_never_runs(dash: Any) -> 
     search(dash, "onerror")
     row = dash.locator(".pk-client-row:visible").first
     expect(row.locator(".pk-client-name b")).to_have_text(HOSTILE)
-    row.locator("select").select_option(label="Client details")
+    row_menu(dash, row).select_option(label="Client details")
     expect(dash.locator(".pk-client-panel .pk-panel-title")).to_have_text(HOSTILE)
     dash.locator(".pk-client-panel .pk-panel-close").click()
     assert dash.locator('img[src="x"]').count() == 0

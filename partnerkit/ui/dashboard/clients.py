@@ -17,7 +17,6 @@ from typing import Any
 import ipywidgets as W
 import pandas as pd
 from ipywidgets.widgets.widget_description import DescriptionStyle
-from ipywidgets.widgets.widget_string import HTMLStyle
 
 from partnerkit.ui.dashboard import labels as L
 from partnerkit.ui.dashboard.base import Page
@@ -137,26 +136,29 @@ class ClientsPage(Page):
         )
 
         self.header_row = W.HTML()
-        self.row_html: list[W.HTML] = []
+        # The visible rows are ONE HTML (the cells of every row) beside ONE column of the rows'
+        # Actions menus, laid out by CSS as one grid (the two widgets' boxes are
+        # `display: contents`), so each menu sits on its row whatever the row's height. A search,
+        # filter, sort or page change then sends one message for the rows, not one per row; the
+        # menus unused on a short page are hidden by one class on the grid (pk-rows-<n>).
+        self.rows_html = W.HTML()
+        self.rows_html.add_class("pk-client-rows")
+        self.row_fragments: list[str] = []  # the visible rows' HTML, top to bottom
         self.row_action: list[W.Dropdown] = []
-        self.row_boxes: list[W.HBox] = []
-        # Rows share their cells' layout and style objects: fewer widget models to sync.
-        html_layout = W.Layout(flex="1 1 0%", min_width="0")
-        html_style = HTMLStyle()
         action_layout = W.Layout(width="170px")
         action_style = DescriptionStyle()
         for i in range(PAGE_SIZE):
-            h = W.HTML(layout=html_layout, style=html_style)
             d = W.Dropdown(layout=action_layout, style=action_style)
             d.add_class("pk-actions")
             d.observe(
                 g(lambda: self.t("Could not run the action"))(self._action_handler(i)), "value"
             )
-            box = W.HBox([h, d], layout=W.Layout(display="none", align_items="center"))
-            box.add_class("pk-client-row")
-            self.row_html.append(h)
             self.row_action.append(d)
-            self.row_boxes.append(box)
+        self.actions = W.VBox(self.row_action)
+        self.actions.add_class("pk-client-actions")
+        self.grid = W.HBox([self.rows_html, self.actions])
+        self.grid.add_class("pk-client-grid")
+        self.grid.add_class("pk-rows-0")
         self.empty = W.HTML()
 
         # End services: confirmation with a reason, then Undo (F1.3.4).
@@ -205,7 +207,7 @@ class ClientsPage(Page):
                 self.undo_box,
                 self.link_box,
                 self.header_row,
-                *self.row_boxes,
+                self.grid,
                 self.empty,
                 W.HBox(
                     [self.prev_btn, self.page_label, self.next_btn],
@@ -428,16 +430,14 @@ class ClientsPage(Page):
         self.visible_rows = rows
         pcur = self.state.partner.currency
         records = rows.to_dict("records")
-        for i in range(PAGE_SIZE):
-            box = self.row_boxes[i]
-            if i < len(records):
-                r = records[i]
-                self._slot_ids[i] = str(r["client_id"])
-                self.row_html[i].value = self._row_html(r, pcur)
-                box.layout.display = ""
-            else:
-                self._slot_ids[i] = None
-                box.layout.display = "none"
+        self._slot_ids = [str(r["client_id"]) for r in records]
+        self._slot_ids += [None] * (PAGE_SIZE - len(records))
+        self.row_fragments = [self._row_html(r, pcur) for r in records]
+        self.rows_html.value = "".join(self.row_fragments)
+        shown = f"pk-rows-{len(records)}"
+        if shown not in self.grid._dom_classes:  # one message, only when the count changes
+            kept = [c for c in self.grid._dom_classes if not c.startswith("pk-rows-")]
+            self.grid._dom_classes = (*kept, shown)
         total = len(self.filtered)
         self.empty.value = (
             ""
@@ -495,7 +495,10 @@ class ClientsPage(Page):
             f'<div class="num pk-mrr-client">{esc(t.money(mrr_c, r.get("currency")) if _text(mrr_c) else "")}</div>',  # noqa: E501
             f"<div>{' '.join(links)}</div>",
         ]
-        return f'<div class="pk-row" style="--pk-cols:{ROW_COLUMNS}">{"".join(cells)}</div>'
+        return (
+            f'<div class="pk-row pk-client-row" style="--pk-cols:{ROW_COLUMNS}">'
+            f"{''.join(cells)}</div>"
+        )
 
     # -- actions -------------------------------------------------------------------------------
     def _action_handler(self, slot: int) -> Any:

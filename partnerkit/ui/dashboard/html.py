@@ -122,6 +122,13 @@ CSS = """
                                       margin: 2px 4px 2px 0; }
 .pk-breakdown-table .pk-row { height: 34px; min-height: 0; box-sizing: border-box;
                               padding: 0 4px; white-space: nowrap; }
+.pk-client-grid { display: grid !important; grid-template-columns: minmax(0, 1fr) 178px;
+                   grid-auto-flow: row dense; align-items: center; }
+.pk-client-grid > .pk-client-rows, .pk-client-grid > .pk-client-rows > .widget-html-content,
+.pk-client-grid > .pk-client-actions { display: contents !important; }
+.pk-client-grid > .pk-client-rows > .widget-label { display: none !important; }
+.pk-client-rows .pk-client-row { grid-column: 1; }
+.pk-client-actions > .widget-dropdown { grid-column: 2; }
 .pk-badge { display: inline-block; border-radius: 10px; padding: 0 8px; font-size: 12px;
             background: #eaf0f6; }
 .pk-band-low { background: #fdedee; } .pk-band-medium { background: #fef8f0; }
@@ -141,6 +148,15 @@ CSS = """
                padding: 6px 10px; }
 </style>
 """
+# The client table shows 25 rows a page; a page of n rows hides the Actions menus below row n.
+CSS = CSS.replace(
+    "</style>",
+    "".join(
+        f".pk-rows-{n} .pk-client-actions > :nth-child(n+{n + 1}) {{ display: none !important; }}\n"
+        for n in range(25)
+    )
+    + "</style>",
+)
 
 
 def month(t: object, d: object) -> str:

@@ -363,7 +363,7 @@ def test_f1_2_client_table_shows_products_relationship_usage_and_mrr_from_the_da
     assert len(c.filtered) == 40
     for slot in range(3):
         cid = c._slot_ids[slot]
-        row = text_of(c.row_html[slot].value)
+        row = text_of(c.row_fragments[slot])
         r = data.loc[cid]
         assert t.money(r["mrr_partner_currency"], "EUR") in row
         assert t.money(r["mrr"], r["currency"]) in row
@@ -375,11 +375,15 @@ def test_f1_2_the_client_table_is_paginated_25_a_page(tmp_path: Path) -> None:
     d = make_dashboard(tmp_path)
     c = d.clients
     assert "Page 1 of 2 · 40 clients" in c.page_label.value
-    assert sum(b.layout.display != "none" for b in c.row_boxes) == 25
+    assert len(c.row_fragments) == 25
+    assert c.rows_html.value.count('class="pk-row pk-client-row"') == 25
+    assert "pk-rows-25" in c.grid._dom_classes  # every row's Actions menu is shown
     assert c.prev_btn.disabled
     c.next_btn.click()
     assert "Page 2 of 2" in c.page_label.value
-    assert sum(b.layout.display != "none" for b in c.row_boxes) == 15
+    assert len(c.row_fragments) == 15
+    assert c.rows_html.value.count('class="pk-row pk-client-row"') == 15
+    assert "pk-rows-15" in c.grid._dom_classes and "pk-rows-25" not in c.grid._dom_classes
     assert c.next_btn.disabled
 
 
@@ -481,7 +485,7 @@ def test_f1_3_2_and_f1_3_3_hubspot_links_are_built_from_the_stored_ids(
     assert "https://app-eu1.hubspot.com/contacts/1002/record/0-2/5002" in c.link_box.value
     # The same links sit in each row (one click).
     c.search.value = "Cliente 002"
-    assert "https://app-eu1.hubspot.com/home?portalId=1002" in c.row_html[0].value
+    assert "https://app-eu1.hubspot.com/home?portalId=1002" in c.row_fragments[0]
 
 
 def test_f1_3_4_end_services_asks_for_a_reason_hides_the_client_and_undo_brings_it_back(
@@ -999,4 +1003,38 @@ def test_a_click_on_a_breakdown_name_opens_that_client_and_the_same_name_opens_a
     b.deal_filter.value = "sourced"
     b.names.index = b.row_ids.index("c002")  # the rows follow the filter
     assert text_of(b.detail.value).startswith("Cliente 002 Lda")
+    assert d.messages.value == ""
+
+
+def test_a_client_table_search_filter_or_page_change_sends_a_handful_of_widget_messages(
+    tmp_path: Path, widget_messages: list[tuple[str, str]]
+) -> None:
+    d = make_dashboard(tmp_path, n_clients=60)
+    c = d.clients
+    for change in (
+        lambda: setattr(c.rel_filter, "value", "managed"),
+        lambda: setattr(c.rel_filter, "value", ""),
+        lambda: setattr(c.search, "value", "Cliente 01"),
+        lambda: setattr(c.search, "value", ""),
+        c.next_btn.click,
+        c.prev_btn.click,
+    ):
+        widget_messages.clear()
+        change()
+        assert 0 < len(widget_messages) <= 8, widget_messages
+    assert d.messages.value == ""
+
+
+def test_a_language_switch_on_the_clients_page_sends_one_message_for_the_rows(
+    tmp_path: Path, widget_messages: list[tuple[str, str]]
+) -> None:
+    d = make_dashboard(tmp_path, n_clients=60)
+    widget_messages.clear()
+    d.language.value = "pt_PT"
+    assert "Ações…" in d.clients.row_action[0]._options_labels
+    assert not [m for m in widget_messages if m[1] == "open"], "no widget is created"
+    # The 25 rows' cells are one HTML; each row's Actions menu is still its own dropdown.
+    html_updates = [m for m in widget_messages if m == ("HTML", "update")]
+    assert len(html_updates) <= 10, widget_messages
+    assert len(widget_messages) <= 25 + 35, widget_messages
     assert d.messages.value == ""
