@@ -260,28 +260,48 @@ def _as_text_categories(values: pd.Series) -> pd.Series:
     return cat
 
 
+# The ledger frame holds dates as datetime64[ns]; a date outside its range (a typo such as 0225 or
+# 20255) would overflow there, so it is refused here with a message instead.
+EARLIEST_DATE = dt.date(1678, 1, 1)
+LATEST_DATE = dt.date(2261, 12, 31)
+# other_partners is stored as int64.
+MOST_OTHER_PARTNERS = 2**63 - 1
+
+
+def _in_range(day: dt.date, column: str, text: str) -> dt.date:
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise ValueError(
+            f"{column}: {text!r} is outside the dates a ledger can hold "
+            f"({EARLIEST_DATE} to {LATEST_DATE}); check the year for a typo"
+        )
+    return day
+
+
 def parse_date(value: object, column: str = "date") -> dt.date:
     if isinstance(value, dt.datetime):
-        return value.date()
+        return _in_range(value.date(), column, str(value))
     if isinstance(value, dt.date):
-        return value
+        return _in_range(value, column, str(value))
     text = str(value).strip()
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise ValueError(f"{column}: {text!r} is not a date; write it as YYYY-MM-DD") from None
+    return _in_range(day, column, text)
 
 
 def parse_month(value: object) -> dt.date:
     if isinstance(value, dt.date):
-        return value.replace(day=1)
+        return _in_range(value.replace(day=1), "date", str(value))
     text = str(value).strip()
     try:
         if len(text) == 7:
-            return dt.date.fromisoformat(text + "-01")
-        return dt.date.fromisoformat(text).replace(day=1)
+            day = dt.date.fromisoformat(text + "-01")
+        else:
+            day = dt.date.fromisoformat(text).replace(day=1)
     except ValueError:
         raise ValueError(f"{text!r} is not a month; write it as YYYY-MM") from None
+    return _in_range(day, "date", text)
 
 
 def parse_ledger_csv(stream: IO[str], source: str = "ledger.csv") -> Ledger:
@@ -365,7 +385,7 @@ def _validate_records(
         if kind == "managed" and _text(row, "other_partners"):
             try:
                 others = int(_text(row, "other_partners"))
-                if others < 0:
+                if not 0 <= others <= MOST_OTHER_PARTNERS:
                     raise ValueError
             except ValueError:
                 flag("other_partners",

@@ -94,6 +94,29 @@ def test_the_ledger_error_message_names_file_lines_columns_and_fixes() -> None:
                               "not a date; write it as YYYY-MM-DD")
 
 
+def test_a_date_beyond_what_the_ledger_can_hold_is_a_row_problem_not_a_crash() -> None:
+    text = (HEADER
+            + "sold,c1,2999-03-15,sourced,1000,USD,US,,\n"        # line 2: year typo
+            + "sold,c2,1024-03-15,sourced,1000,USD,US,,\n"        # line 3: year typo
+            + "managed,c3,9024-10,,1000,USD,US,,\n"                # line 4: month year typo
+            + "sold,c4,2024-03-15,sourced,1000,USD,US,0224-01-01,\n")  # line 5: first sale
+    assert problems_of(text) == [(2, "date"), (3, "date"), (4, "date"), (5, "first_sold")]
+    with pytest.raises(LedgerError) as err:
+        parse_ledger_csv(io.StringIO(HEADER + "sold,c1,2999-03-15,sourced,1,USD,US,,\n"))
+    assert "outside the dates a ledger can hold" in str(err.value)
+    assert "typo" in str(err.value)
+
+
+def test_the_last_date_a_ledger_can_hold_is_read() -> None:
+    ledger = a_csv_ledger(HEADER + "sold,c1,2261-12-31,sourced,1,USD,US,,\n")
+    assert ledger.frame.iloc[0]["date"].date() == D(2261, 12, 31)
+
+
+def test_a_co_managing_partner_count_beyond_int64_is_a_row_problem() -> None:
+    text = HEADER + "managed,c1,2024-10,,1000,USD,US,,99999999999999999999\n"
+    assert problems_of(text) == [(2, "other_partners")]
+
+
 def test_a_long_list_of_bad_rows_is_summarised_after_ten() -> None:
     text = HEADER + "".join(f"sold,c{i},2024-03-15,sourced,-1,USD,US,,\n" for i in range(13))
     with pytest.raises(LedgerError) as err:
