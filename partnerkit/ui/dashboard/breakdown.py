@@ -33,8 +33,8 @@ class BreakdownView:
         self.selected: str | None = None
         self.filtered = pd.DataFrame()
         self._quiet = False
-        self._memo_key: tuple[Any, str] = (None, "")
-        self._memo_data: dict[Any, Any] = {}
+        self._memo_standing: Any = None
+        self._memo_data: dict[str, dict[Any, Any]] = {}  # per language code
         self.deal_filter = W.Dropdown(style=INITIAL, layout=W.Layout(width="300px"))
         self.deal_filter.add_class("pk-deal-filter")
         self.market_filter = W.Dropdown(style=INITIAL, layout=W.Layout(width="300px"))
@@ -207,12 +207,12 @@ class BreakdownView:
         self.next_btn.disabled = self.page_no >= pages - 1
 
     def _memo(self, standing: Any) -> dict[Any, Any]:
-        """What does not depend on the filters, kept per standing and language: the row HTML of
-        each client shown so far and the totals of each filter combination."""
-        code = self.t.code
-        if self._memo_key[0] is not standing or self._memo_key[1] != code:
-            self._memo_key, self._memo_data = (standing, code), {}
-        return self._memo_data
+        """What does not depend on the filters, kept per standing and language (each language
+        shown so far, so switching back is not formatted again): the row HTML of each client
+        shown so far and the totals of each filter combination."""
+        if self._memo_standing is not standing:
+            self._memo_standing, self._memo_data = standing, {}
+        return self._memo_data.setdefault(self.t.code, {})
 
     def _totals(self, standing: Any, f: pd.DataFrame) -> dict[str, Any]:
         memo = self._memo(standing)

@@ -1038,3 +1038,23 @@ def test_a_language_switch_on_the_clients_page_sends_one_message_for_the_rows(
     assert len(html_updates) <= 10, widget_messages
     assert len(widget_messages) <= 25 + 35, widget_messages
     assert d.messages.value == ""
+
+
+def test_the_breakdown_keeps_each_language_s_rows_until_the_standing_changes(
+    tmp_path: Path,
+) -> None:
+    d = make_dashboard(tmp_path)
+    tier = open_tier(d)
+    tier.tabs.selected_index = 1
+    b = tier.breakdown
+    english = b.table.value
+    d.language.value = "pt_PT"
+    portuguese = b.table.value
+    d.language.value = "en"
+    assert b.table.value == english
+    assert set(b._memo_data) == {"en", "pt_PT"}
+    d.language.value = "pt_PT"
+    assert b.table.value == portuguese
+    d.as_of_picker.value = dt.date(2026, 6, 30)  # another standing: formatted again
+    assert set(b._memo_data) == {"pt_PT"}
+    assert d.messages.value == ""
