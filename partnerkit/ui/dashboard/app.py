@@ -27,22 +27,30 @@ PAGES = ("clients", "tier", "team")
 
 
 class NavBar:
-    """The page buttons (Clients / Tier / HubSpot team). Plain Buttons, so a language switch
-    only changes their labels (no re-rendered widget under the user's click)."""
+    """The page buttons (Clients / Tier / HubSpot team): ONE ToggleButtons styled as buttons (the
+    open page's button in the "info" colour, by CSS), so a language switch relabels them with one
+    widget message, not one per button."""
 
     def __init__(self, pages: tuple[str, ...]) -> None:
         self.pages = pages
         self.value = pages[0]
-        self.buttons = {p: W.Button(layout=W.Layout(width="150px")) for p in pages}
-        for p, b in self.buttons.items():
-            b.add_class(f"pk-nav-{p}")
-            b.on_click(lambda _b, p=p: self._clicked(p))
-        self.widget = W.HBox(list(self.buttons.values()))
+        self._quiet = False
+        self.toggle = W.ToggleButtons(
+            options=[(p, p) for p in pages],
+            value=pages[0],
+            style={"button_width": "150px"},
+        )
+        self.toggle.observe(self._changed, "value")
+        self.widget = self.toggle
         self.widget.add_class("pk-nav")
         self._callback: Any = None
 
     def on_select(self, fn: Any) -> None:
         self._callback = fn
+
+    def _changed(self, change: dict[str, Any]) -> None:
+        if not self._quiet and change["new"] is not None:
+            self._clicked(str(change["new"]))
 
     def _clicked(self, page: str) -> None:
         if self._callback:
@@ -54,16 +62,24 @@ class NavBar:
 
     def mark(self, page: str) -> None:
         self.value = page
-        for p, b in self.buttons.items():
-            b.button_style = "info" if p == page else ""
+        self._quiet = True
+        try:
+            self.toggle.value = page
+        finally:
+            self._quiet = False
 
     def relabel(self, labels: dict[str, str]) -> None:
-        for p, b in self.buttons.items():
-            b.description = labels[p]
+        self._quiet = True
+        try:
+            with self.toggle.hold_sync():  # the labels and the open page in one message
+                self.toggle.options = [(labels[p], p) for p in self.pages]
+                self.toggle.value = self.value
+        finally:
+            self._quiet = False
 
     @property
     def options(self) -> list[tuple[str, str]]:
-        return [(b.description, p) for p, b in self.buttons.items()]
+        return [(str(label), str(p)) for label, p in self.toggle.options]
 
 
 def _tier_page(state: DashboardState) -> Any:
@@ -233,7 +249,8 @@ class Dashboard(W.VBox):
             f'<h2 class="pk-title">{esc(t("Partner dashboard"))} · '
             f'<span class="pk-partner-name">{esc(p.name)}</span></h2>'
         )
-        self.partner_picker.description = t("Partner")
+        if self.partner_picker.layout.display != "none":  # hidden with one partner: no message
+            self.partner_picker.description = t("Partner")
         self.as_of_picker.description = t("As of")
         self.language.description = t("Language")
         labels = {"clients": t("Clients"), "tier": t("Tier"), "team": t("HubSpot team")}

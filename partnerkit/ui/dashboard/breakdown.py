@@ -143,7 +143,6 @@ class BreakdownView:
         self._apply()
         if self.selected:
             self.show_client(self.selected)
-        self.close_btn.tooltip = t("Close")
         hint = t("Click a client to see its sales and management history.")
         self.title.value = (
             f"<h3>{esc(t('Points breakdown'))}</h3><p class='pk-muted'>{esc(hint)}</p>"
@@ -273,6 +272,7 @@ class BreakdownView:
         s = self.state.standing()
         self.selected = client_id
         self.drawer.layout.display = ""
+        self.close_btn.tooltip = t("Close")  # set when shown: no message while the drawer is shut
         ev = s.client_events(client_id)
         row = s.per_client[s.per_client["client_id"] == client_id]
         name = str(row.iloc[0]["client_name"]) if len(row) else client_id

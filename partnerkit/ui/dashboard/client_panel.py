@@ -77,6 +77,10 @@ class ClientPanel:
         return self.state.t
 
     def relabel(self) -> None:
+        """The tab titles and the close button's tooltip, set while a client is open (a closed
+        panel sends no message on a language switch; open() sets them)."""
+        if self.client_id is None:
+            return
         t = self.t
         names = [t("Client details"), t("Renewals"), t("Portal usage"), t("Platform engagement")]
         self.tabs.titles = tuple(names)

@@ -240,22 +240,24 @@ class ClientsPage(Page):
 
     def _relabel_all(self) -> None:
         t = self.t
-        self.search.description = t("Search")
-        self.search.placeholder = t("Client name or domain")
+        with self.search.hold_sync():  # one message per widget
+            self.search.description = t("Search")
+            self.search.placeholder = t("Client name or domain")
         self._set_options(
             self.rel_filter,
             [(t("All relationships"), "")] + [(L.relationship(t, r), r) for r in RELATIONSHIPS],
             self.relationship,
+            t("Relationship"),
         )
-        self.rel_filter.description = t("Relationship")
         self._set_options(
             self.market_filter,
             [(t("All markets"), "")] + [(L.market(t, m), m) for m in MARKETS],
             self.market,
+            t("Market"),
         )
-        self.market_filter.description = t("Market")
-        self._set_options(self.sort_by, [(L.sort_key(t, k), k) for k in SORT_KEYS], self.sort_key)
-        self.sort_by.description = t("Sort by")
+        self._set_options(
+            self.sort_by, [(L.sort_key(t, k), k) for k in SORT_KEYS], self.sort_key, t("Sort by")
+        )
         self.sort_desc.description = t("Descending")
         self.prev_btn.description = "◀ " + t("Previous")
         self.next_btn.description = t("Next") + " ▶"
@@ -268,8 +270,9 @@ class ClientsPage(Page):
         ]
         for d in self.row_action:
             self._set_options(d, opts, "")
-        self.reason.description = t("Reason")
-        self.reason.placeholder = t("Why are services ending?")
+        with self.reason.hold_sync():
+            self.reason.description = t("Reason")
+            self.reason.placeholder = t("Why are services ending?")
         self.confirm_btn.description = t("End services")
         self.cancel_btn.description = t("Cancel")
         self.undo_btn.description = t("Undo")
@@ -299,10 +302,14 @@ class ClientsPage(Page):
         self.panel.relabel()
 
     @staticmethod
-    def _set_options(d: W.Dropdown, options: list[tuple[str, str]], value: str) -> None:
-        with d.hold_sync():  # labels and index in one message
+    def _set_options(
+        d: W.Dropdown, options: list[tuple[str, str]], value: str, description: str | None = None
+    ) -> None:
+        with d.hold_sync():  # labels, index and description in one message
             d.options = options
             d.value = value if value in [v for _, v in options] else options[0][1]
+            if description is not None:
+                d.description = description
 
     def _render_alerts(self) -> None:
         """F1.1: the count of upcoming renewal decisions and the list behind it."""

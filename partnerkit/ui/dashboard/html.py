@@ -115,6 +115,9 @@ CSS = """
 .pk-row .num { text-align: right; white-space: nowrap; }
 .pk-row > div { overflow: hidden; text-overflow: ellipsis; }
 .pk-breakdown-body { gap: 0; }
+.pk-nav .jupyter-button { margin: 2px 4px 2px 0; box-shadow: none; }
+.pk-nav .jupyter-button.mod-active { background-color: var(--jp-info-color1, #0288d1);
+                                     color: var(--jp-ui-inverse-font-color1, #fff); }
 .pk-breakdown-names, .pk-dash .pk-breakdown-table { margin: 0 !important; }
 .pk-breakdown-names { flex: none; width: 244px; }
 .pk-breakdown-names > div { display: flex; flex-direction: column; }
