@@ -270,12 +270,7 @@ class ClientsPage(Page):
         ]
         for d in self.row_action:
             self._set_options(d, opts, "")
-        with self.reason.hold_sync():
-            self.reason.description = t("Reason")
-            self.reason.placeholder = t("Why are services ending?")
-        self.confirm_btn.description = t("End services")
-        self.cancel_btn.description = t("Cancel")
-        self.undo_btn.description = t("Undo")
+        self._relabel_end_forms()
         self.alerts_toggle.description = (
             t("Hide list") if self.alerts_toggle.value else t("Show list")
         )
@@ -300,6 +295,19 @@ class ClientsPage(Page):
             f'margin-right:178px">{cells}</div>'
         )
         self.panel.relabel()
+
+    def _relabel_end_forms(self) -> None:
+        """The End services confirmation's and the Undo bar's labels, set while shown (and when
+        shown): a language switch sends them nothing while they are hidden."""
+        t = self.t
+        if self.confirm_box.layout.display != "none":
+            with self.reason.hold_sync():
+                self.reason.description = t("Reason")
+                self.reason.placeholder = t("Why are services ending?")
+            self.confirm_btn.description = t("End services")
+            self.cancel_btn.description = t("Cancel")
+        if self.undo_box.layout.display != "none":
+            self.undo_btn.description = t("Undo")
 
     @staticmethod
     def _set_options(
@@ -574,6 +582,7 @@ class ClientsPage(Page):
             )
             self.reason.value = ""
             self.confirm_box.layout.display = ""
+            self._relabel_end_forms()
         else:
             raise ValueError(f"unknown action {action!r}")
 
@@ -598,6 +607,7 @@ class ClientsPage(Page):
             esc(t("Services ended for {client}.").format(client=name))
         )
         self.undo_box.layout.display = ""
+        self._relabel_end_forms()
         self.state.clients_changed()  # re-renders this page
         if cid in set(self.state.client_table()["client_id"].astype(str)):
             # Services end today; a book shown as of an earlier day still has the client.

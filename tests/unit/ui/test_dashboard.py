@@ -1057,9 +1057,28 @@ def test_a_language_switch_on_the_clients_page_sends_one_message_for_the_rows(
     html_updates = [m for m in widget_messages if m == ("HTML", "update")]
     assert len(html_updates) <= 10, widget_messages
     # Round 2 sent 59: the navigation's 3 buttons are one widget now, and each relabelled
-    # widget (filters, search box, closed client panel) gets at most one message.
-    assert len(widget_messages) <= 25 + 28, widget_messages
+    # widget (filters, search box) gets one message, a hidden one (client panel, End services
+    # form, Undo bar) none.
+    assert len(widget_messages) <= 25 + 24, widget_messages
     assert d.messages.value == ""
+
+
+def test_the_end_services_form_and_the_undo_bar_opened_after_a_language_switch_are_translated(
+    tmp_path: Path,
+) -> None:
+    d = make_dashboard(tmp_path)
+    c = d.clients
+    d.language.value = "pt_PT"
+    t = d.state.t
+    c.do_action("c002", "end")
+    assert c.confirm_btn.description == t("End services") != "End services"
+    assert c.cancel_btn.description == t("Cancel")
+    assert c.reason.description == t("Reason")
+    c.reason.value = "cliente saiu"
+    c.confirm_btn.click()
+    assert c.undo_btn.description == t("Undo") != "Undo"
+    d.language.value = "en"  # shown: relabelled at once
+    assert c.undo_btn.description == "Undo"
 
 
 def test_the_breakdown_keeps_each_language_s_rows_until_the_standing_changes(
