@@ -115,6 +115,7 @@ CSS = """
 .pk-row .num { text-align: right; white-space: nowrap; }
 .pk-row > div { overflow: hidden; text-overflow: ellipsis; }
 .pk-breakdown-body { gap: 0; }
+.pk-nav > div { display: flex; flex-wrap: wrap; }  /* flex items: innerText one per line */
 .pk-nav .jupyter-button { margin: 2px 4px 2px 0; box-shadow: none; }
 .pk-nav .jupyter-button.mod-active { background-color: var(--jp-info-color1, #0288d1);
                                      color: var(--jp-ui-inverse-font-color1, #fff); }
