@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import gc
 import json
 from decimal import Decimal
 from typing import Any
@@ -31,6 +30,7 @@ from partnerkit.store.models import (
     UnknownPartnerError,
     today,
 )
+from partnerkit.store.writes import gc_paused
 
 _SCALE = Decimal(AMOUNT_SCALE)
 _CENT = Decimal("0.01")
@@ -401,12 +401,12 @@ class Store:
                    "ORDER BY date, event_id")
             cursor = conn.connection.dbapi_connection.cursor()
             try:
-                with _gc_paused():
+                with gc_paused():
                     cursor.execute(sql, (partner_id,))
                     rows = cursor.fetchall()
             finally:
                 cursor.close()
-        with _gc_paused():
+        with gc_paused():
             frame = _ledger_frame(names, rows)
             del rows
             if ended:
@@ -512,18 +512,6 @@ def record(
         entity=entity, entity_id=entity_id,
         details=json.dumps(details, ensure_ascii=False, sort_keys=True, default=str),
     ))
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Any:
-    """No cyclic garbage collection while a million rows are fetched (each pass would walk them)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 _LEDGER_DATES = ("date", "first_sold")

@@ -10,13 +10,11 @@ exported by `partnerkit export`) are accepted too. Unknown columns are ignored.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as dt
-import gc
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -49,7 +47,7 @@ from partnerkit.store.models import (
 from partnerkit.store.models import (
     today as default_today,
 )
-from partnerkit.store.writes import bulk_upsert, existing_keys, upsert_rows
+from partnerkit.store.writes import bulk_upsert, existing_keys, gc_paused, upsert_rows
 
 KINDS = ("clients", "subscriptions", "renewals", "usage", "engagement", "team", "ledger")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -798,7 +796,7 @@ def import_file(
         raise ValueError(f"unknown import kind {kind!r}: use one of {', '.join(KINDS)}")
     store.get_partner(partner_id)
     source = Path(path).name
-    with _gc_paused():
+    with gc_paused():
         header, rows = read_rows(path)
         if not header:
             raise ImportFileError(source, [ImportProblem(1, "", "the file is empty")])
@@ -834,19 +832,6 @@ def import_file(
             })
     store.analyze([table.name])
     return ImportResult(kind, source, n, inserted, n - inserted)
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection while millions of rows are read and checked: each pass would
-    walk every row object (1M-row ledger: ~3x slower import). Nothing built here is cyclic."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def _key_in(key: tuple[Any, ...], stored: set[tuple[Any, ...]]) -> bool:

@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 CHUNK = 2_000
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a million rows are read, checked or fetched: each pass
+    would walk every row object (1M-row ledger: ~3x slower). Nothing built there is cyclic."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def upsert_rows(conn: Any, table: sa.Table, rows: Sequence[dict[str, Any]]) -> None:
