@@ -47,6 +47,23 @@ partners = Table(
     Column("credited_since", Date, nullable=True),
     # The day the data was last refreshed (demo "today", or an import); data_as_of() uses it.
     Column("data_refreshed_on", Date, nullable=True),
+    # Revision 0003: the partner's own HubSpot portal id (CRM links, F1.3.2; issue 11) and
+    # who receives the monthly report (F5; issue 14), comma-separated addresses.
+    Column("hubspot_portal_id", String(32), nullable=False, server_default=""),
+    Column("report_recipients", Text, nullable=False, server_default=""),
+)
+
+# F2.1 the credited tier over time (revision 0003; issue 12). `recorded` rows are what HubSpot
+# credited (entered or imported); the core simulates reviews from the latest one on or before
+# the date asked, and says "not recorded" before the first.
+credited_tier_history = Table(
+    "credited_tier_history",
+    metadata,
+    Column("partner_id", String(64), ForeignKey("partners.partner_id"), primary_key=True),
+    Column("credited_from", Date, primary_key=True),
+    Column("tier", String(32), nullable=False),
+    Column("source", String(16), nullable=False, server_default="recorded"),
+    Column("note", Text, nullable=False, server_default=""),
 )
 
 # F4: the partner's HubSpot team (a PDM since 2024-02-01).
@@ -181,6 +198,7 @@ audit_log = Table(
 __all__ = [
     "audit_log",
     "clients",
+    "credited_tier_history",
     "engagement",
     "ledger",
     "metadata",

@@ -1,0 +1,106 @@
+"""Explanations as data (issue 13): a message id plus typed arguments, never an English sentence.
+
+The core returns `Message` values; the shells (CLI, widgets, reports) render them in the user's
+language through the gettext catalogues and Babel formats (`partnerkit.ui.i18n`). The English
+template of every id lives in `ENGLISH` below: it is the gettext msgid, the CLI's default text
+and the `explanation` strings of `--json`.
+
+Arguments are typed, so each shell formats them for its locale:
+- `Decimal` (points, rates, money amounts), `int`, `datetime.date`;
+- `str` for tier names, ISO codes and ids (tiers are proper names, never translated);
+- `Term(kind, value)` for a program term the shells translate (a deal type, a requirement,
+  a market, a provenance);
+- `Money(amount, currency)` from `partnerkit.money` where an amount has a currency.
+
+This module imports only the standard library (the core is pure).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A program word the shells translate: kind is e.g. "deal_type", "requirement", "market",
+    "provenance", "relationship", "status"; value is the stored code ("sourced", "managed")."""
+
+    kind: str
+    value: str
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One line of an explanation: `id` names the sentence, `args` fill its placeholders."""
+
+    id: str
+    args: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """`{id, args}` with JSON-safe args (Decimal as string, dates ISO) for other tools."""
+        return {"id": self.id, "args": {k: _json_arg(v) for k, v in self.args.items()}}
+
+    def english(self) -> str:
+        """The English sentence (the CLI's default and the JSON `explanation` strings)."""
+        return render_plain(self, ENGLISH)
+
+
+def msg(id: str, **args: Any) -> Message:
+    """Build a message; the id must have an English template (checked by a unit test)."""
+    return Message(id, args)
+
+
+def _json_arg(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Term):
+        return {"term": value.kind, "value": value.value}
+    if isinstance(value, Message):
+        return value.to_json()
+    if isinstance(value, (list, tuple)):
+        return [_json_arg(v) for v in value]
+    amount = getattr(value, "amount", None)
+    currency = getattr(value, "currency", None)
+    if isinstance(amount, Decimal) and isinstance(currency, str):
+        return {"amount": str(amount), "currency": currency}
+    return value
+
+
+def plain_arg(value: Any) -> str:
+    """Locale-free formatting used for English text: points to 2 decimals without trailing zeros,
+    ISO dates, terms by their code."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Decimal):
+        q = value.quantize(Decimal("0.01"))
+        text = f"{q:,.2f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Message):
+        return value.english()
+    if isinstance(value, (list, tuple)):
+        return ", ".join(plain_arg(v) for v in value)
+    return str(value)
+
+
+def render_plain(message: Message, templates: Mapping[str, str]) -> str:
+    """Fill a template with locale-free arguments (English; shells use their own formatter)."""
+    template = templates.get(message.id, message.id)
+    return template.format(**{k: plain_arg(v) for k, v in message.args.items()})
+
+
+# The English template of every message id: the gettext msgid of each. Add new ids here, with
+# their translations in the catalogues (a test fails on an id without a template or a translation).
+ENGLISH: dict[str, str] = {}
