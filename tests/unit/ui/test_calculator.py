@@ -14,7 +14,7 @@ import pytest
 
 from partnerkit.tiers import Points
 from partnerkit.ui.calculator import PointsCalculator, default_as_of
-from partnerkit.ui.calculator_fields import parse_localised_amount
+from partnerkit.ui.calculator.fields import parse_localised_amount
 from partnerkit.ui.i18n import translator
 
 ON = dt.date(2024, 3, 15)

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 
-from partnerkit.ui.calculator_fields import (
+from partnerkit.ui.calculator.base import _ClientTab
+from partnerkit.ui.calculator.fields import (
     DESCRIPTION_STYLE,
     FIELD_LAYOUT,
     AmountField,
@@ -26,9 +27,7 @@ from partnerkit.ui.calculator_fields import (
 from partnerkit.ui.widgets_common import esc
 
 if TYPE_CHECKING:
-    from partnerkit.ui.calculator import PointsCalculator
-
-from partnerkit.ui.calculator import _ClientTab
+    from partnerkit.ui.calculator.app import PointsCalculator
 
 # Which credits count toward each kind of requirement (program-rules.md §6): the total counts
 # everything, the sold minimum counts sourced and assisted, the sourced minimum only sourced.
