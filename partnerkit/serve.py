@@ -8,10 +8,12 @@
    `voila_command()` — the same function the browser tests use, so tests start the server exactly
    as users do — and prints the dashboard and calculator URLs once the server answers.
 
-Safety: binds 127.0.0.1 by default. Any other address serves the whole network, so it requires a
-token (--token or $PARTNERKIT_TOKEN) or a password (--password-hash or $PARTNERKIT_PASSWORD_HASH,
-made with --make-password-hash); without one the command refuses to start. The token reaches
-Voilà through the JUPYTER_TOKEN environment variable, not its command line (which `ps` shows).
+Safety: binds 127.0.0.1 by default, and answers only to loopback names (plus --allowed-host),
+never to another name that resolves here (DNS rebinding; partnerkit/serve_guard.py). Any other
+address serves the whole network, so it requires a token (--token or $PARTNERKIT_TOKEN) or a
+password (--password-hash or $PARTNERKIT_PASSWORD_HASH, made with --make-password-hash); without
+one the command refuses to start. The token reaches Voilà through the JUPYTER_TOKEN environment
+variable, not its command line (which `ps` shows).
 
 Kernels: Voilà starts one Python kernel (~100 MB) per open page and does not always shut it down
 when a tab closes, so idle kernels are culled (--cull-idle-timeout). Preheated kernels
@@ -34,6 +36,8 @@ import urllib.error
 import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
+
+from partnerkit.serve_guard import ALLOWED_HOSTS_ENV, parse_allowed
 
 DEFAULT_PORT = 8866
 DEFAULT_IP = "127.0.0.1"
@@ -97,6 +101,7 @@ def voila_command(
     cull_interval: int = DEFAULT_CULL_INTERVAL,
     python: str | None = None,
     password_hash: str | None = None,
+    allowed_hosts: tuple[str, ...] = (),
 ) -> list[str]:
     """The exact command that serves `notebooks_dir` with Voilà (pure: builds a list, runs nothing).
 
@@ -115,10 +120,12 @@ def voila_command(
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
         **dict(extra_env or {}),
     }
+    if allowed_hosts:
+        env[ALLOWED_HOSTS_ENV] = ",".join(allowed_hosts)
     args = [
         python or sys.executable,
         "-m",
-        "voila",
+        "partnerkit.serve_guard",  # Voilà with the Host/Origin checks (DNS rebinding)
         str(Path(notebooks_dir)),
         "--no-browser",
         f"--port={int(port)}",
@@ -319,6 +326,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "make HASH with --make-password-hash",
     )
     p.add_argument(
+        "--allowed-host",
+        action="append",
+        default=None,
+        metavar="NAME",
+        help="also answer to this host name, e.g. a reverse proxy's public name (repeatable; "
+        f"default: ${ALLOWED_HOSTS_ENV}, comma-separated). Any other name is refused, so a "
+        "web page cannot reach the apps through a name that resolves to this machine",
+    )
+    p.add_argument(
         "--make-password-hash",
         action="store_true",
         help="ask for a password, print its hash for --password-hash, and exit",
@@ -408,6 +424,9 @@ def run(args: argparse.Namespace) -> int:
     token = args.token if args.token is not None else (os.environ.get(TOKEN_ENV) or None)
     password_hash = args.password_hash or os.environ.get(PASSWORD_HASH_ENV) or None
     check_bind_safety(args.ip, token, password_hash)
+    allowed_hosts = parse_allowed(
+        ",".join(args.allowed_host) if args.allowed_host else os.environ.get(ALLOWED_HOSTS_ENV)
+    )
     notebooks = (args.notebooks or default_notebooks_dir()).resolve()
     if not notebooks.is_dir():
         raise ServeError(f"--notebooks {notebooks} is not a folder")
@@ -438,6 +457,7 @@ def run(args: argparse.Namespace) -> int:
             cull_idle_timeout=args.cull_idle_timeout,
             cull_interval=args.cull_interval,
             password_hash=password_hash,
+            allowed_hosts=allowed_hosts,
         )
 
     if args.dry_run:

@@ -129,7 +129,8 @@ def test_serve_creates_the_demo_book_when_no_database_is_configured(
     demo = list((tmp_path / "data").rglob("*.sqlite3"))
     assert demo, "no demo database in the user data dir"
     # the server (and so every kernel) is told exactly which database to open
-    voila = [p for p in descendant_pids(served.proc.pid) if b"voila" in _proc(p, "cmdline")]
+    voila = [p for p in descendant_pids(served.proc.pid)
+             if b"partnerkit.serve_guard" in _proc(p, "cmdline")]
     assert voila
     assert f"PARTNERKIT_DB=sqlite:///{demo[0]}".encode() in _proc(voila[0], "environ")
 

@@ -38,7 +38,7 @@ def _env_and_args(cmd: list[str]) -> tuple[dict[str, str], list[str]]:
 
 def test_the_voila_command_serves_the_folder_on_loopback_without_browser_or_tracebacks() -> None:
     env, args = _env_and_args(voila_command(Path("/srv/nb"), 8877))
-    assert args[:4] == [sys.executable, "-m", "voila", "/srv/nb"]
+    assert args[:4] == [sys.executable, "-m", "partnerkit.serve_guard", "/srv/nb"]
     assert "--no-browser" in args
     assert "--port=8877" in args
     assert "--Voila.ip=127.0.0.1" in args
