@@ -104,3 +104,56 @@ def render_plain(message: Message, templates: Mapping[str, str]) -> str:
 # The English template of every message id: the gettext msgid of each. Add new ids here, with
 # their translations in the catalogues (a test fails on an id without a template or a translation).
 ENGLISH: dict[str, str] = {}
+
+# Program Progress (issue 18): 12-month sold MRR and customer dollar retention (C$R).
+ENGLISH.update({
+    "progress.sourced_mrr":
+        "Sourced MRR of the last {months} months: {usd} = {amount} ({deals} deals with {clients} "
+        "clients closed {start} to {end}; US$ at the program's currency amounts of each close "
+        "date)",
+    "progress.assisted_mrr":
+        "Assisted MRR of the last {months} months, for context: {usd} = {amount} ({deals} deals "
+        "with {clients} clients closed {start} to {end})",
+    "progress.mrr_reading":
+        "The 12-month sold MRR is partnerkit's reading of HubSpot's figure ({provenance}): "
+        "HubSpot does not publish how it adds it up",
+    "progress.mrr_client": "{client}: {usd} from {deals} deal(s)",
+    "progress.more_clients": "and {n} more clients",
+    "progress.rule": "rule {rule} ({provenance})",
+    "retention.average":
+        "Customer dollar retention (C$R), {months}-month average: {value} % ({valued} months "
+        "with a value)",
+    "retention.average_none":
+        "Customer dollar retention (C$R): no month of the last {months} has a value",
+    "retention.policy_gross":
+        "Gross retention ({provenance}): each client managed {lookback} months earlier counts at "
+        "most its MRR then; expansion does not count, churn and downgrades do",
+    "retention.policy_net":
+        "Net retention ({provenance}): each client managed {lookback} months earlier counts at "
+        "its MRR now; expansion counts",
+    "retention.conversion":
+        "Each client is compared in its own currency; clients are added up in US$ at the "
+        "program's currency amounts of the month; sharing a client with other partners does "
+        "not change its MRR",
+    "retention.month":
+        "{month}: {value} %: {kept} of {base} kept from {clients} clients managed in "
+        "{base_month} ({churned} churned, {downgraded} downgraded, {expanded} expanded)",
+    "retention.month_no_base": "{month}: no value, no client was managed in {base_month}",
+    "retention.month_not_recorded":
+        "{month}: not recorded, the ledger has no managed snapshot in this month",
+    "retention.client_churned": "{client} churned: {base} in {base_month}, {now} in {month}",
+    "retention.client_downgraded":
+        "{client} downgraded: {base} in {base_month}, {now} in {month}",
+    "tier.retention_met":
+        "{tier} customer retention minimum {required} % ({provenance}): you have {actual} % "
+        "(12-month average), met",
+    "tier.retention_short":
+        "{tier} customer retention minimum {required} % ({provenance}): you have {actual} % "
+        "(12-month average), short by {gap} points",
+    "tier.retention_not_recorded":
+        "{tier} customer retention minimum {required} % ({provenance}): not recorded (no month "
+        "of the last 12 has a value), not met",
+    "tier.retention_not_checked":
+        "{tier} customer retention minimum {required} % ({provenance}): not checked here (no "
+        "ledger to compute it from)",
+})

@@ -15,6 +15,8 @@ from typing import Protocol
 
 from partnerkit.explain import PROVENANCE_LABEL, RuleRef, fmt_points
 from partnerkit.ledger import Ledger
+from partnerkit.messages import Message, Term, msg
+from partnerkit.retention import CustomerRetention, percent, retention_minimum
 from partnerkit.rules import Rulebook, TierRequirement
 from partnerkit.standing import Standing, Valuation, add_months, compute_standing, month_end
 
@@ -60,6 +62,8 @@ class Requirement:
         return self.ref is not None and self.ref.provenance in ("derived", "estimate")
 
     def describe(self) -> str:
+        if self.name == "retention":
+            return self.message().english()
         if self.name == "certification":
             state = "valid" if self.met else "NOT valid"
             return f"{self.tier}: certification {state} {self.note}".strip()
@@ -67,6 +71,29 @@ class Requirement:
         state = "met" if self.met else f"short by {fmt_points(self.gap)}"
         return (f"{self.tier} {self.name} minimum {fmt_points(self.required or 0)} ({label}): "
                 f"you have {fmt_points(self.actual or 0)}, {state}")
+
+
+    def message(self) -> Message:
+        """The retention requirement as a message (issue 18)."""
+        state = ("met" if self.met else "short" if self.actual is not None
+                 else "not_recorded")
+        return msg(f"tier.retention_{state}", tier=self.tier,
+                   required=percent(self.required or ZERO),
+                   actual=percent(self.actual or ZERO), gap=percent(self.gap),
+                   provenance=Term("provenance", self.ref.provenance if self.ref else "hubspot"))
+
+
+def _retention(req: TierRequirement, on: dt.date, rules: Rulebook,
+               retention: CustomerRetention | None) -> list[Requirement]:
+    """Elite's customer-retention gate (a policy row): the 12-month average C$R against the
+    minimum; not a requirement at all when no ledger was given to compute it from."""
+    minimum = retention_minimum(rules, on).get(req.tier)
+    if minimum is None or retention is None:
+        return []
+    ref = rules.policy_rule("customer_retention_min", on).ref
+    actual = retention.average_12m
+    return [Requirement(req.tier, "retention", minimum, actual,
+                        actual is not None and actual >= minimum, ref)]
 
 
 def _requirements(req: TierRequirement, pts: HasPoints, certified: bool | None,
@@ -136,8 +163,10 @@ class TierPerformance:
 
 
 def evaluate_tier(points: HasPoints, on: dt.date, rules: Rulebook,
-                  certified_until: dt.date | None = None) -> TierPerformance:
-    """The highest tier whose every requirement holds on `on`, with every gap."""
+                  certified_until: dt.date | None = None, *,
+                  retention: CustomerRetention | None = None) -> TierPerformance:
+    """The highest tier whose every requirement holds on `on`, with every gap. With `retention`
+    (partnerkit.retention.customer_dollar_retention), a tier's retention minimum is checked."""
     policy = rules.policy_on(on)
     if certified_until is None:
         certified, cert_note = True, "(no certification date given: assumed valid)"
@@ -146,7 +175,8 @@ def evaluate_tier(points: HasPoints, on: dt.date, rules: Rulebook,
         cert_note = f"(valid until {certified_until.isoformat()})"
     gate = certified if policy.certification_required else None
     ladder = rules.tier_ladder(on)
-    reqs = {t.tier: _requirements(t, points, gate, cert_note) for t in ladder}
+    reqs = {t.tier: _requirements(t, points, gate, cert_note) + _retention(t, on, rules, retention)
+            for t in ladder}
     rank = 0
     for t in ladder:
         if all(r.met for r in reqs[t.tier]):
@@ -157,6 +187,10 @@ def evaluate_tier(points: HasPoints, on: dt.date, rules: Rulebook,
     for t in ladder:
         for r in reqs[t.tier]:
             lines.append(r.describe())
+        minimum = retention_minimum(rules, on).get(t.tier)
+        if minimum is not None and retention is None:
+            lines.append(msg("tier.retention_not_checked", tier=t.tier, required=percent(minimum),
+                             provenance=Term("provenance", "hubspot")).english())
         if t.invitation_only:
             lines.append(f"{t.tier} is by invitation; also needs: {', '.join(t.other_requirements)}"
                          " (not checked by partnerkit)")

@@ -116,6 +116,8 @@ _POLICY_WHOLE_NUMBERS = (
     "sold_point_lifetime_months", "review_window_months", "tier_hold_months",
     "keep_if_met_months", "reach_gold_within_months", "renewal_lookahead_days",
     "renewal_decision_days_before", "projection_months",
+    "sourced_mrr_window_months", "customer_retention_lookback_months",
+    "customer_retention_average_months",
 )
 _POLICY_TEXT = ("sourced_rate_resolved_by", "managed_split", "downgrade_to",
                 "certification_lapse_effect", "upgrade_policy")
@@ -140,12 +142,31 @@ def _policy_problem(key: str, value: Any) -> str | None:
                 dt.date.fromisoformat(f"2024-{day}")
             except (TypeError, ValueError):
                 return f"{day!r} is not a month-day date such as \"07-15\""
+    elif key == "customer_retention_expansion":
+        if value not in ("gross", "net"):
+            return f"{value!r} is not 'gross' or 'net'"
+    elif key == "customer_retention_min":
+        return _retention_min_problem(value)
     elif key == "engagement_bands" and not (
         isinstance(value, dict) and all(
             isinstance(b, list) and len(b) == 2
             and all(isinstance(x, int) and not isinstance(x, bool) for x in b)
             for b in value.values())):
         return "must be a table of band = [lowest, highest] scores"
+    return None
+
+
+def _retention_min_problem(value: Any) -> str | None:
+    """A table of tier = "fraction" (0.85 = 85 %), e.g. { Elite = "0.85" }."""
+    if not isinstance(value, dict):
+        return 'must be a table of tier = "fraction", e.g. { Elite = "0.85" }'
+    for tier, raw in value.items():
+        try:
+            share = Decimal(str(raw))
+        except ArithmeticError:
+            return f"{tier}: {raw!r} is not a number"
+        if not share.is_finite() or not 0 <= share <= 1:
+            return f"{tier}: {raw!r} is not a fraction from 0 to 1 (0.85 = 85%)"
     return None
 
 

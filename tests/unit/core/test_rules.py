@@ -77,8 +77,13 @@ def test_the_shipped_tier_thresholds_are_those_of_program_rules_section_6(
 def test_elite_is_marked_invitation_only_with_its_other_gates() -> None:
     elite = shipped().tier_ladder(D(2026, 1, 15))[-1]
     assert elite.invitation_only
-    assert any("85%" in r for r in elite.other_requirements)
     assert any("100 certifications" in r for r in elite.other_requirements)
+    # Retention is checked (issue 18): a HubSpot policy row, not a text partnerkit cannot check.
+    assert not any("retention" in r for r in elite.other_requirements)
+    row = shipped().policy_rule("customer_retention_min", D(2026, 1, 15))
+    assert row.value == {"Elite": "0.85"} and row.provenance == "hubspot"
+    gross = shipped().policy_rule("customer_retention_expansion", D(2026, 1, 15))
+    assert gross.value == "gross" and gross.provenance == "derived"
 
 
 def test_the_shipped_policy_encodes_section_5_and_7() -> None:
