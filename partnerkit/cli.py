@@ -11,7 +11,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import Any, NoReturn
 
 # Modules that add subcommands. Each defines register(subparsers) -> None.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -20,6 +20,23 @@ COMMAND_MODULES: tuple[str, ...] = (
     "partnerkit.reports.cli",  # report (monthly tier reports, papermill)
     "partnerkit.store.cli",  # demo, partners, add-partner, import, export, end-services
 )
+
+
+class _TerminalSafe:
+    """A text stream whose writes have control characters escaped (issue 15, item 2): a name
+    holding an escape sequence is shown as text, never obeyed by the terminal."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from partnerkit.safe_text import terminal_safe
+
+        self._stream.write(terminal_safe(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 class UserError(Exception):
@@ -50,6 +67,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _TerminalSafe(out), _TerminalSafe(err)  # type: ignore[assignment]
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):

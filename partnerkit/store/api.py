@@ -436,7 +436,10 @@ class Store:
 
         Nothing is deleted; who, when and why go to the audit log; `undo_end_services` reverts it.
         """
-        reason, by = (reason or "").strip(), (by or "").strip()
+        from partnerkit.safe_text import check_text
+
+        reason = check_text((reason or "").strip(), "the reason", free_text=True)
+        by = check_text((by or "").strip(), "who (--by)")
         if not reason:
             raise ValueError("end services: give a reason (it is kept in the audit log)")
         if not by:
@@ -463,7 +466,9 @@ class Store:
                    {"reason": reason, "ended_on": on.isoformat()})
 
     def undo_end_services(self, partner_id: str, client_id: str, by: str) -> None:
-        by = (by or "").strip()
+        from partnerkit.safe_text import check_text
+
+        by = check_text((by or "").strip(), "who (--by)")
         if not by:
             raise ValueError("undo end services: say who is undoing it (kept in the audit log)")
         c = t.clients.c
@@ -488,8 +493,13 @@ class Store:
     # -- partners -------------------------------------------------------------------------------
     def upsert_partner(self, partner: Partner, by: str = "partnerkit") -> None:
         """Create or update a partner (recorded in the audit log)."""
+        from partnerkit.safe_text import check_id, check_text
         from partnerkit.store.writes import upsert_rows
 
+        check_id(partner.partner_id)
+        check_text(partner.name, "the partner name")
+        if not partner.name.strip():
+            raise ValueError("the partner name is empty; give the agency's name")
         values = {
             "partner_id": partner.partner_id, "name": partner.name, "country": partner.country,
             "currency": partner.currency, "certified_until": partner.certified_until,

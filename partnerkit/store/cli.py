@@ -144,7 +144,7 @@ def cmd_add_partner(args: argparse.Namespace) -> int:
         if tier:
             tier = store.rules.tier_name(store.rules.tier_rank(tier))
         store.upsert_partner(Partner(
-            partner_id=args.partner.strip(), name=args.name.strip(),
+            partner_id=args.partner, name=args.name.strip(),
             country=normalise_country(args.country), currency=ccy,
             certified_until=args.certified_until, joined_on=args.joined_on,
             credited_tier=tier, credited_since=args.credited_since,

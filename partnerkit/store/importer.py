@@ -34,6 +34,7 @@ from partnerkit.ledger import (
     parse_month,
 )
 from partnerkit.money import AMOUNT_SCALE, MoneyError, parse_amount, parse_currency, to_units
+from partnerkit.safe_text import check_text
 from partnerkit.store import schema as t
 from partnerkit.store.engine import write_tx
 from partnerkit.store.models import (
@@ -430,6 +431,11 @@ FORMATS: dict[str, Format] = {
 }
 
 
+def _is_free_text(col: Col) -> bool:
+    """Names, descriptions, tiers...: a tab in them is normalised to a space, not refused."""
+    return col.parse.__qualname__.startswith("p_text.")
+
+
 def _header_map(fmt: Format, header: list[str], source: str) -> dict[str, int]:
     wanted: dict[str, str] = {}
     for col in fmt.cols:
@@ -482,6 +488,7 @@ def validate(
                 rec[col.key] = col.default
                 continue
             try:
+                raw = check_text(raw, "the value", free_text=_is_free_text(col))
                 rec[col.key] = col.parse(raw, ctx)
             except ValueError as e:
                 problems.append(ImportProblem(line, heading[col.key], str(e)))
