@@ -17,6 +17,8 @@ from typing import Any
 from partnerkit.explain import fmt_points
 from partnerkit.ledger import Ledger, parse_ledger_csv
 from partnerkit.points import currency_to_points, estimate_points, points_to_currency
+from partnerkit.program_progress import ProgramProgress, program_progress
+from partnerkit.progress import partner_currency
 from partnerkit.rules import Rulebook
 from partnerkit.rules_io import load_rules
 from partnerkit.standing import compute_standing
@@ -126,15 +128,18 @@ def _load_ledger(args: argparse.Namespace) -> tuple[Ledger, dict[str, Any]]:
     store = open_store(args.db)
     p = store.get_partner(args.partner)
     info = {"credited": p.credited_tier, "credited_since": p.credited_since,
-            "certified_until": p.certified_until, "name": p.name}
+            "certified_until": p.certified_until, "name": p.name, "currency": p.currency}
     return store.load_ledger(args.partner), info
 
 
 def standing_payload(rules: Rulebook, ledger: Ledger, as_of: dt.date, credited: str | None,
                      credited_since: dt.date | None,
-                     certified_until: dt.date | None) -> tuple[dict[str, Any], list[str]]:
+                     certified_until: dt.date | None,
+                     currency: str | None = None) -> tuple[dict[str, Any], list[str]]:
     s = compute_standing(ledger, as_of, rules)
-    perf = evaluate_tier(s, as_of, rules, certified_until)
+    progress = program_progress(s.valuation or ledger, as_of, rules,
+                                currency or partner_currency(ledger))
+    perf = evaluate_tier(s, as_of, rules, certified_until, retention=progress.retention)
     ct: CreditedTier | None = None
     if credited_since is not None:
         ct = credited_tier(s.valuation or ledger, rules, credited, credited_since, as_of,
@@ -159,8 +164,10 @@ def standing_payload(rules: Rulebook, ledger: Ledger, as_of: dt.date, credited: 
                           "reason": c.reason} for c in ct.changes] if ct else [],
         "next_review": ct.next_review.isoformat() if ct else None,
         "next_review_outcome": ct.next_review_outcome if ct else None,
+        **progress.as_json(),
         "rules": [r.version for r in s.rules_used],
-        "explanation": s.explanation + perf.explanation + (ct.explanation if ct else []),
+        "explanation": s.explanation + perf.explanation + (ct.explanation if ct else [])
+        + [m.english() for m in progress.explanation],
     }
     lines = [
         f"Standing on {as_of.isoformat()}",
@@ -175,11 +182,48 @@ def standing_payload(rules: Rulebook, ledger: Ledger, as_of: dt.date, credited: 
     if ct:
         lines.append(f"Credited tier:    {ct.tier} (since {ct.since.isoformat()})")
         lines.append(f"Next review {ct.next_review.isoformat()}: {ct.next_review_outcome}")
+    lines += progress_lines(progress)
     if perf.next_tier:
         lines.append(f"To reach {perf.next_tier}:")
         lines += [f"  - {r.describe()}" for r in perf.gap_to(perf.next_tier)]
     lines += ["", "How this was computed:"] + [f"  - {x}" for x in payload["explanation"]]
     return payload, lines
+
+
+_BARS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: list[Decimal | None]) -> str:
+    """One character per month from the lowest tenth shown to 100 % (or the highest value, under
+    the net policy); a month without a value is a dot."""
+    shown = [v for v in values if v is not None]
+    if not shown:
+        return "·" * len(values)
+    lo = min(Decimal(int(min(shown) * 10)) / 10, Decimal("0.9"))
+    hi = max(max(shown), Decimal(1))
+    top = len(_BARS) - 1
+    return "".join("·" if v is None else _BARS[int((v - lo) / (hi - lo) * top + Decimal("0.5"))]
+                   for v in values)
+
+
+def _pct(value: Decimal | None) -> str:
+    return "not recorded" if value is None else f"{value * 100:.1f} %"
+
+
+def progress_lines(p: ProgramProgress) -> list[str]:
+    """Program Progress in the text output (issue 18)."""
+    r = p.retention
+    def money(m: Any) -> str:
+        usd = f"US$ {m.usd:,.2f}"
+        return usd if m.currency == "USD" else f"{usd} = {m.currency} {m.amount:,.2f}"
+    first, last = r.months[0].label, r.months[-1].label
+    return [
+        "Program Progress (partnerkit's reading of HubSpot's figures)",
+        f"  12-month sourced MRR:   {money(p.sourced)}",
+        f"  12-month assisted MRR:  {money(p.assisted)}",
+        f"  Customer dollar retention, 12-month average ({r.expansion}): {_pct(r.average_12m)}",
+        f"    {first} {sparkline(r.values)} {last}  (latest month: {_pct(r.months[-1].value)})",
+    ]
 
 
 def cmd_tier(args: argparse.Namespace) -> int:
@@ -193,7 +237,11 @@ def cmd_tier(args: argparse.Namespace) -> int:
         raise ValueError("--credited needs --credited-since DATE (when that tier was credited)")
     if credited:
         rules.tier_rank(credited)  # a clear error for an unknown tier name
-    payload, lines = standing_payload(rules, ledger, as_of, credited, since, cert)
+    currency = args.currency or info.get("currency")
+    if currency:
+        currency = currency.strip().upper()
+        rules.currency_rule(currency, as_of)  # a clear error for a currency without an amount
+    payload, lines = standing_payload(rules, ledger, as_of, credited, since, cert, currency)
     if info.get("name"):
         payload["partner"] = {"id": args.partner, "name": info["name"]}
         lines.insert(0, f"Partner: {info['name']} ({args.partner})")
@@ -258,6 +306,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     t.add_argument("--credited-since", type=date_arg, help="when it was credited")
     t.add_argument("--certified-until", type=date_arg,
                    help="when your Solutions Partner certification expires")
+    t.add_argument("--currency",
+                   help="your currency for the 12-month MRR figures (default: the partner's in "
+                   "the database, else the ledger's only currency, else USD)")
     t.add_argument("--rules", help="your rules file (or PARTNERKIT_RULES)")
     t.add_argument("--json", action="store_true", help="machine-readable output")
     t.set_defaults(handler=cmd_tier)

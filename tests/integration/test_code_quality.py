@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PURE_CORE = [
     "partnerkit/money.py", "partnerkit/countries.py", "partnerkit/explain.py", "partnerkit/rules",
     "partnerkit/ledger.py", "partnerkit/points.py", "partnerkit/standing.py", "partnerkit/tiers.py",
-    "partnerkit/progress.py", "partnerkit/retention.py",
+    "partnerkit/progress.py", "partnerkit/retention.py", "partnerkit/program_progress.py",
 ]
 FORBIDDEN_IN_CORE = ("ipywidgets", "sqlalchemy", "voila", "papermill", "matplotlib", "open(",
                      "pathlib", "partnerkit.store", "partnerkit.ui", "partnerkit.reports")
