@@ -189,6 +189,7 @@ class Ctx:
     today: dt.date
     rules: Any
     client_currency: dict[str, str] = field(default_factory=dict)
+    client_subscriptions: dict[str, list[str]] = field(default_factory=dict)
 
 
 def _norm(heading: str) -> str:
@@ -436,6 +437,14 @@ def _is_free_text(col: Col) -> bool:
     return col.parse.__qualname__.startswith("p_text.")
 
 
+def _columns_in_file(fmt: Format, header: list[str]) -> list[str]:
+    """The columns a re-import may change: those the file has (issue 15, item 3). A column absent
+    from the file keeps the stored value; an empty cell in a present column clears it."""
+    wanted = {_norm(h): col.key for col in fmt.cols
+              for h in (*col.headings, col.key, col.key.removesuffix("_units"))}
+    return sorted({wanted[_norm(h)] for h in header if _norm(h) in wanted})
+
+
 def _header_map(fmt: Format, header: list[str], source: str) -> dict[str, int]:
     wanted: dict[str, str] = {}
     for col in fmt.cols:
@@ -501,6 +510,15 @@ def validate(
                 rec["deal_type"] = "managed-only" if rec.get("relationship") == "managed" else ""
         if len(problems) > before:
             continue
+        if fmt.kind == "clients":
+            stored = ctx.client_currency.get(rec["client_id"])
+            held = ctx.client_subscriptions.get(rec["client_id"], [])
+            if stored and held and rec.get("currency") and rec["currency"] != stored:
+                problems.append(ImportProblem(line, heading["currency"], (
+                    f"the client's currency is {stored} and its subscriptions "
+                    f"({', '.join(held)}) are in {stored}: a client's currency cannot change "
+                    f"to {rec['currency']} while it has subscriptions in {stored}")))
+                continue
         if fmt.needs_client:
             known = ctx.client_currency.get(rec["client_id"])
             if known is None:
@@ -813,6 +831,11 @@ def import_file(
             ctx.client_currency = dict(conn.execute(
                 sa.select(c.client_id, c.currency).where(c.partner_id == partner_id)
             ).all())
+            if kind == "clients":
+                s = t.subscriptions.c
+                for cid, line in conn.execute(sa.select(s.client_id, s.product_line).where(
+                        s.partner_id == partner_id).order_by(s.client_id, s.product_line)):
+                    ctx.client_subscriptions.setdefault(cid, []).append(line)
         if kind == "ledger":
             ledger = validate_ledger(header, rows, ctx, source)
             del rows
@@ -833,7 +856,7 @@ def import_file(
                 inserted = n - sum(1 for k in keys if _key_in(k, before))
                 for r in records:
                     r["partner_id"] = partner_id
-                upsert_rows(conn, table, records)
+                upsert_rows(conn, table, records, update=_columns_in_file(fmt, header))
             record(conn, partner_id, by, "import", kind, source, {
                 "file": str(path), "rows": n, "inserted": inserted, "updated": n - inserted,
             })

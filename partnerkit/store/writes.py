@@ -27,8 +27,10 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def upsert_rows(conn: Any, table: sa.Table, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert `rows`, updating the non-key columns of rows whose primary key already exists."""
+def upsert_rows(conn: Any, table: sa.Table, rows: Sequence[dict[str, Any]],
+                update: Sequence[str] | None = None) -> None:
+    """Insert `rows`, updating the non-key columns of rows whose primary key already exists (only
+    the `update` columns if given: a column absent from an imported file keeps its stored value)."""
     if not rows:
         return
     name = conn.dialect.name
@@ -40,8 +42,9 @@ def upsert_rows(conn: Any, table: sa.Table, rows: Sequence[dict[str, Any]]) -> N
         raise ValueError(f"database {name!r} is not supported: use SQLite or PostgreSQL")
     keys = [c.name for c in table.primary_key.columns]
     columns = list(rows[0].keys())
-    update = {c: insert.excluded[c] for c in columns if c not in keys}
-    stmt = (insert.on_conflict_do_update(index_elements=keys, set_=update) if update
+    update_set = {c: insert.excluded[c] for c in columns
+                  if c not in keys and (update is None or c in update)}
+    stmt = (insert.on_conflict_do_update(index_elements=keys, set_=update_set) if update_set
             else insert.on_conflict_do_nothing(index_elements=keys))
     for start in range(0, len(rows), CHUNK):
         conn.execute(stmt, list(rows[start : start + CHUNK]))
