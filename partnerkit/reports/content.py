@@ -48,6 +48,7 @@ class ReportContent:
     renewals: pd.DataFrame  # renewals due within 120 days
     gaps: pd.DataFrame  # requirement, required, actual, gap for the next tier
     rules_used: list[Any] = field(default_factory=list)  # RuleRef
+    progress: Any = None  # partnerkit.program_progress.ProgramProgress at as_of (issue 18)
 
     # ------------------------------------------------------------------ derived figures
     @property
@@ -132,6 +133,8 @@ class ReportContent:
             "certified_until": self.certified_until.isoformat() if self.certified_until else None,
             "next_review": self.next_review.isoformat() if self.next_review else None,
             "next_review_outcome": self.next_review_outcome,
+            # Program Progress (issue 18): the `partnerkit tier --json` contract, same figures.
+            **(self.progress.as_json() if self.progress is not None else {}),
             "rules_versions": [r.version for r in self.rules_used],
             "estimates": [r.version for r in self.estimates],
         }
@@ -148,10 +151,12 @@ def _tier_name(obj: Any) -> str | None:
 # ------------------------------------------------------------------ the core, through adapters
 
 
-def _evaluate(standing: Any, on: dt.date, rules: Any, certified_until: dt.date | None) -> Any:
+def _evaluate(standing: Any, on: dt.date, rules: Any, certified_until: dt.date | None,
+              retention: Any = None) -> Any:
     from partnerkit.tiers import evaluate_tier
 
-    return evaluate_tier(standing, on, rules, certified_until=certified_until)
+    return evaluate_tier(standing, on, rules, certified_until=certified_until,
+                         retention=retention)
 
 
 def _credited(valued: Any, rules: Any, partner: Any, as_of: dt.date) -> Any:
@@ -273,6 +278,8 @@ def build_content(
     store: Any = None,
 ) -> ReportContent:
     """Everything the report for `partner_id` and `month` shows, at the month's last day."""
+    from partnerkit.program_progress import program_progress
+    from partnerkit.retention import customer_dollar_retention
     from partnerkit.rules_io import load_rules
     from partnerkit.standing import compute_standing, history, point_changes, valuate
 
@@ -300,14 +307,18 @@ def build_content(
     v = valuate(ledger, rules)
     standing = compute_standing(v, end)
     previous = compute_standing(v, prev_end)
-    performance = _evaluate(standing, end, rules, partner.certified_until)
-    prev_performance = _evaluate(previous, prev_end, rules, partner.certified_until)
+    progress = program_progress(v, end, rules, partner.currency)
+    performance = _evaluate(standing, end, rules, partner.certified_until, progress.retention)
+    prev_performance = _evaluate(previous, prev_end, rules, partner.certified_until,
+                                 customer_dollar_retention(v, prev_end, rules))
     credited = _credited(v, rules, partner, end)
     prev_credited = _credited(v, rules, partner, prev_end)
     hist = history(v, end, months=HISTORY_MONTHS, projection_months=PROJECTION_MONTHS)
     changes = point_changes(v, prev_end, end)
 
     refs: dict[str, Any] = {r.version: r for r in standing.rules_used}
+    for r in (*progress.sourced.refs, *progress.retention.refs):
+        refs.setdefault(r.version, r)
     for obj in (performance, credited):
         for r in getattr(obj, "rules_used", []) or []:
             refs.setdefault(r.version, r)
@@ -338,4 +349,5 @@ def build_content(
         renewals=renewals,
         gaps=gaps_frame(performance),
         rules_used=sorted(refs.values(), key=lambda r: r.version),
+        progress=progress,
     )

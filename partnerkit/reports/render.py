@@ -25,6 +25,7 @@ from partnerkit.reports.content import (
     ReportContent,
     build_content,
 )
+from partnerkit.reports.progress_section import progress_cards
 
 MAX_ROWS = 15  # rows per detail table; the rest is counted ("…and 12 more.")
 
@@ -267,6 +268,7 @@ class ReportView:
 <div>{self.fig("total_change", c.total_change, "signed")} {esc(self.L["since last month"])}</div></div>
 </div>
 <p data-figure="certified" data-value="{"yes" if c.certified else "no"}">{esc(cert)}</p>
+{progress_cards(self)}
 </section></div>"""
         return HTML(body)
 

@@ -32,7 +32,10 @@ PARAMS = {
 
 @pytest.mark.parametrize("locale", ["pt_PT", "pt_BR"])
 def test_every_report_text_has_a_portuguese_translation(locale):
-    assert missing_translations("report", locale, [render_module.__file__]) == []
+    from partnerkit.reports import progress_section
+
+    assert missing_translations("report", locale, [render_module.__file__,
+                                                   progress_section.__file__]) == []
 
 
 def test_a_notebook_without_a_parameters_cell_is_refused_before_any_kernel_starts():

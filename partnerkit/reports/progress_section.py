@@ -1,0 +1,47 @@
+# ruff: noqa: E501  (HTML templates read better unwrapped)
+"""The report headline's Program Progress cards (issue 18): 12-month sourced MRR and customer
+dollar retention (12-month average, with a monthly sparkline), from `content.progress` - the same
+core figures as `partnerkit tier` and the dashboard."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from partnerkit.ui.sparkline import sparkline_svg
+
+
+def _esc(value: Any) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def progress_cards(view: Any) -> str:
+    """HTML cards for `view` (a ReportView); empty when the content has no progress figures."""
+    p, t = view.c.progress, view.t
+    if p is None:
+        return ""
+    s, r = p.sourced, p.retention
+    usd = t.money(s.usd, "USD")
+    home = t.money(s.amount, s.currency)
+    money_sub = usd if s.currency == "USD" else t("{amount} at the program's amounts").format(
+        amount=usd)
+    avg = t.percent(r.average_12m, 1) if r.average_12m is not None else t("not recorded")
+    policy = t("gross: expansion not counted") if r.expansion == "gross" else t(
+        "net: expansion counted")
+    months = [m.value for m in r.months]
+    spark = sparkline_svg(months, t("Customer dollar retention, {first} to {last}").format(
+        first=r.months[0].label, last=r.months[-1].label), css_class="pk-spark")
+    title = t("Program Progress")
+    reading = t("partnerkit's reading of HubSpot's figures")
+    sourced_label = t("12-month sourced MRR")
+    cdr_label = t("Customer dollar retention (12-month average)")
+    avg_value = "" if r.average_12m is None else str(r.average_12m)
+    return f"""<h2>{_esc(title)} <span class="muted" style="font-size:.8rem;font-weight:400">{_esc(reading)}</span></h2>
+<div class="cards" data-block="program-progress">
+<div class="card"><div class="muted">{_esc(sourced_label)}</div>
+<div class="big" data-figure="sourced_mrr_12m" data-value="{_esc(s.amount)}" data-currency="{_esc(s.currency)}">{_esc(home)}</div>
+<div class="muted" data-figure="sourced_mrr_12m_usd" data-value="{_esc(s.usd)}">{_esc(money_sub)}</div></div>
+<div class="card"><div class="muted">{_esc(cdr_label)}</div>
+<div class="big" data-figure="customer_dollar_retention" data-value="{_esc(avg_value)}">{_esc(avg)}</div>
+<div style="color:#ff7a59">{spark}</div><div class="muted">{_esc(policy)}</div></div>
+</div>"""
