@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
+from partnerkit import limits
 from partnerkit.countries import ISO_3166_ALPHA2, normalise_country
 from partnerkit.ledger import (
     DEAL_TYPES,
@@ -62,7 +63,9 @@ class ImportProblem:
     reason: str
 
     def __str__(self) -> str:
-        return f"line {self.line}, column {self.column!r}: {self.reason}"
+        where = [f"line {self.line}"] if self.line else []
+        where += [f"column {self.column!r}"] if self.column else []
+        return f"{', '.join(where)}: {self.reason}" if where else self.reason
 
 
 class ImportFileError(ValueError):
@@ -126,61 +129,125 @@ def _cell_text(value: Any) -> str:
 
 
 def read_rows(path: str | Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """(header, [(line, values)]) from a .csv or .xlsx file; blank rows are skipped."""
+    """(header, [(line, values)]) from a .csv or .xlsx file; blank rows are skipped. Every input
+    bound of partnerkit.limits applies (file size, rows, columns, cell length, unzipped size,
+    time): a file over one is refused with the limit and how to raise it."""
     p = Path(path)
     source = p.name
-    if not p.is_file():
-        raise ImportFileError(source, [ImportProblem(0, "", f"file not found: {p}")])
     suffix = p.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(p)
-    if suffix in (".csv", ".txt", ".tsv"):
-        return _read_csv(decode_text(p.read_bytes(), source))
-    raise ImportFileError(source, [ImportProblem(0, "", (
-        f"{suffix or 'no extension'}: import a .csv (UTF-8) or .xlsx file"))])
+    if suffix not in (".xlsx", ".xlsm", ".csv", ".txt", ".tsv"):
+        raise ImportFileError(source, [ImportProblem(0, "", (
+            f"{suffix or 'no extension'}: import a .csv (UTF-8) or .xlsx file"))])
+    try:
+        if suffix in (".xlsx", ".xlsm"):
+            if p.is_dir() or not p.exists():
+                limits.read_bounded(p, str(p))  # the same "folder" / "not found" messages
+            limits.FILE_SIZE.check(p.stat().st_size, source)
+            limits.check_unzipped(p, source)
+            return _read_xlsx(p)
+        return _read_csv(decode_text(limits.read_bounded(p, str(p)), source), source)
+    except limits.LimitExceeded as e:
+        raise ImportFileError(source, [ImportProblem(0, "", str(e).split(": ", 1)[-1])]) from None
+    except ImportFileError:
+        raise
+    except ValueError as e:  # a folder, a missing or unreadable file
+        raise ImportFileError(source, [ImportProblem(0, "", str(e))]) from None
 
 
-def _read_csv(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+def _check_shape(values: list[str], line: int, count: int, source: str,
+                 deadline: limits.Deadline) -> None:
+    """Row, column and cell bounds of one row (and the time bound every 4,096 rows)."""
+    if count + 1 > limits.ROWS.value:
+        raise ImportFileError(source, [ImportProblem(line, "", limits.ROWS.message("the file"))])
+    if len(values) > limits.COLUMNS.value:
+        raise ImportFileError(source, [ImportProblem(line, "", limits.COLUMNS.message(
+            "this row", f"it has {len(values):,}"))])
+    cell = limits.CELL_CHARS.value
+    for i, v in enumerate(values):
+        if len(v) > cell:
+            raise ImportFileError(source, [ImportProblem(line, f"column {i + 1}", (
+                limits.CELL_CHARS.message("this cell", f"it has {len(v):,}")
+                + ". A quote that is never closed makes one huge cell: check the quotes"))])
+    if count % 4096 == 0:
+        deadline.check()
+
+
+def _read_csv(text: str, source: str = "file"
+              ) -> tuple[list[str], list[tuple[int, list[str]]]]:
     first = text[: text.find("\n")] if "\n" in text else text
     delimiter = max((",", ";", "\t"), key=first.count)
+    csv.field_size_limit(max(limits.CELL_CHARS.value + 1, 1))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header: list[str] | None = None
     rows: list[tuple[int, list[str]]] = []
     line = 1
-    for values in reader:
-        start, line = line, reader.line_num + 1
-        if not (values and values[0].strip()) and not any(v.strip() for v in values):
-            continue
-        if header is None:
-            header = values
-            continue
-        rows.append((start, values))
+    deadline = limits.Deadline(source)
+    try:
+        for values in reader:
+            start, line = line, reader.line_num + 1
+            if not (values and values[0].strip()) and not any(v.strip() for v in values):
+                continue
+            _check_shape(values, start, len(rows), source, deadline)
+            if header is None:
+                header = values
+                continue
+            rows.append((start, values))
+    except csv.Error:
+        # Only an over-long field gets here (a quote opened and never closed runs on).
+        raise ImportFileError(source, [ImportProblem(line, "", (
+            limits.CELL_CHARS.message("a cell starting on this line")
+            + ". A quote that is never closed makes one huge cell: check the quotes"))]) from None
     return header or [], rows
 
 
 def _read_xlsx(p: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     from openpyxl import load_workbook
 
+    source = p.name
     try:
         wb = load_workbook(p, read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises many types for a damaged file
         raise ImportFileError(p.name, [ImportProblem(0, "", (
             f"cannot read this workbook ({type(e).__name__}); save it again as .xlsx"))]) from None
     try:
+        if not wb.worksheets:
+            raise ImportFileError(source, [ImportProblem(0, "", "the workbook has no sheet")])
         ws = wb.worksheets[0]
         header: list[str] | None = None
         rows: list[tuple[int, list[str]]] = []
-        for n, values in enumerate(ws.iter_rows(values_only=True), start=1):
+        deadline = limits.Deadline(source)
+        for n, values in enumerate(_sheet_rows(ws, source), start=1):
             texts = [_cell_text(v) for v in values]
             if not any(x.strip() for x in texts):
                 continue
+            _check_shape(texts, n, len(rows), source, deadline)
             if header is None:
                 header = texts
                 continue
             rows.append((n, texts))
+        for other in wb.worksheets[1:]:
+            if any(any(v is not None and str(v).strip() for v in r)
+                   for r in _sheet_rows(other, source)):
+                raise ImportFileError(source, [ImportProblem(0, "", (
+                    f"the workbook has data on a second sheet ({other.title!r}) too; only the "
+                    f"first sheet ({ws.title!r}) would be imported: put each kind of data in "
+                    "a workbook of its own"))])
         return header or [], rows
+    except ImportFileError:
+        raise
+    except Exception as e:  # a sheet damaged past its first rows
+        raise ImportFileError(source, [ImportProblem(0, "", (
+            f"cannot read this workbook ({type(e).__name__}); save it again as .xlsx"))]) from None
     finally:
         wb.close()
+
+
+def _sheet_rows(ws: Any, source: str) -> Any:
+    """Every row of a sheet as stored, never trusting its declared <dimension> (a stale one made
+    openpyxl skip rows past it, a crafted one pad each row to 16,384 cells)."""
+    if hasattr(ws, "reset_dimensions"):
+        ws.reset_dimensions()
+    return ws.iter_rows(values_only=True)
 
 
 # -- value parsers ---------------------------------------------------------------------------------
