@@ -16,7 +16,12 @@ from typing import Protocol
 from partnerkit.explain import PROVENANCE_LABEL, RuleRef, fmt_points
 from partnerkit.ledger import Ledger
 from partnerkit.messages import Message, Term, msg
-from partnerkit.retention import CustomerRetention, percent, retention_minimum
+from partnerkit.retention import (
+    CustomerRetention,
+    customer_dollar_retention,
+    percent,
+    retention_minimum,
+)
 from partnerkit.rules import Rulebook, TierRequirement
 from partnerkit.standing import Standing, Valuation, add_months, compute_standing, month_end
 
@@ -254,6 +259,7 @@ class _Evaluator:
                  project_from: dt.date | None = None, projected: Valuation | None = None) -> None:
         self.v, self.rules, self.cert = v, rules, certified_until
         self.project_from, self.projected = project_from, projected
+        self.as_of: dt.date | None = None  # the date asked about (its retention is shown)
         self.cache: dict[tuple[dt.date, bool], TierPerformance] = {}
 
     def standing(self, on: dt.date) -> Standing:
@@ -268,8 +274,16 @@ class _Evaluator:
     def perf(self, on: dt.date, with_cert: bool = True) -> TierPerformance:
         key = (on, with_cert)
         if key not in self.cache:
-            self.cache[key] = evaluate_tier(self.standing(on), on, self.rules,
-                                            self.cert if with_cert else None)
+            pts, cert = self.standing(on), self.cert if with_cert else None
+            perf = evaluate_tier(pts, on, self.rules, cert)
+            # Retention (issue 18) is computed only where it can decide the tier: the points
+            # meet a tier with a retention minimum (Elite), or it is the date asked about.
+            gated = retention_minimum(self.rules, on)
+            if gated and (on == self.as_of or any(t in gated for t in perf.tiers_met)):
+                source = self.projected if self.project_from and on > self.project_from else self.v
+                perf = evaluate_tier(pts, on, self.rules, cert, retention=(
+                    customer_dollar_retention(source or self.v, on, self.rules)))
+            self.cache[key] = perf
         return self.cache[key]
 
 
@@ -319,6 +333,7 @@ def credited_tier(
     rank = rules.tier_rank(credited)
     since = credited_since
     ev = _Evaluator(v, rules, certified_until)
+    ev.as_of = as_of
     changes: list[TierChange] = []
     lines = [f"credited {rules.tier_name(rank)} since {since.isoformat()}"]
     events = [(d, "month") for d in _month_ends_between(credited_since, as_of)]

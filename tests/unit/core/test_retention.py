@@ -209,3 +209,28 @@ def test_without_a_ledger_retention_is_noted_as_not_checked() -> None:
                for line in perf.explanation)
     assert any("by invitation" in line and "100 certifications" in line
                for line in perf.explanation)
+
+
+def an_elite_points_book(*, lost_client: bool) -> list[object]:
+    """Elite's points on 2025-01-31 (sourced US$39,000 at 5 = 1,950; managed US$200,000 = 2,000);
+    with `lost_client`, a US$100,000 client managed in January 2024 is gone a year later."""
+    from tests.unit.core.builders import a_sold_event
+
+    events: list[object] = [a_sold_event(close_date=D(2024, 6, 1), amount="39000")]
+    events += [snap("big", 2024 + m // 12, m % 12 + 1, 200_000) for m in range(13)]
+    if lost_client:
+        events.append(snap("lost", 2024, 1, 100_000))
+    return events
+
+
+def test_the_credited_tier_is_not_upgraded_to_elite_without_the_retention() -> None:
+    from partnerkit.tiers import credited_tier
+
+    ok = credited_tier(a_ledger(*an_elite_points_book(lost_client=False)), shipped(), "Diamond",
+                       D(2024, 1, 1), D(2025, 1, 31))
+    assert ok.tier == "Elite" and ok.performance.tier == "Elite"
+    churned = credited_tier(a_ledger(*an_elite_points_book(lost_client=True)), shipped(),
+                            "Diamond", D(2024, 1, 1), D(2025, 1, 31))
+    assert churned.tier == "Diamond" and churned.performance.tier == "Diamond"
+    req = next(r for r in churned.performance.requirements["Elite"] if r.name == "retention")
+    assert req.actual == Decimal(2) / Decimal(3) and not req.met
