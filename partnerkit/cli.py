@@ -13,6 +13,8 @@ import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
+from partnerkit.atomic_file import EnvironmentFailure
+
 # Modules that add subcommands. Each defines register(subparsers) -> None.
 COMMAND_MODULES: tuple[str, ...] = (
     "partnerkit.cli_core",  # points, convert, tier, rules
@@ -87,6 +89,14 @@ def _main(argv: Sequence[str] | None) -> int:
         # ValueError covers the core's input errors (MoneyError, RulesError, LedgerError ...).
         print(f"partnerkit {args.command}: error: {e}", file=sys.stderr)
         return 2
+    except EnvironmentFailure as e:  # the machine refused: disk full, permissions, database down
+        print(f"partnerkit {args.command}: error: {e}", file=sys.stderr)
+        return 1
+    except OSError as e:  # named file and reason only: never a traceback, never content
+        where = f"{e.filename}: " if e.filename else ""
+        reason = (e.strerror or type(e).__name__).lower()
+        print(f"partnerkit {args.command}: error: {where}{reason}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

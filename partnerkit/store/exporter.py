@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from partnerkit.atomic_file import atomic_path
 from partnerkit.store.importer import FORMULA_START
 
 VIEWS = ("clients", "renewals", "ledger", "audit", "points")
@@ -74,17 +75,17 @@ def write_frame(frame: pd.DataFrame, path: str | Path, fmt: str | None = None) -
     fmt = (fmt or p.suffix.lstrip(".")).lower()
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}: use csv or xlsx")
-    p.parent.mkdir(parents=True, exist_ok=True)
     header = [str(c) for c in frame.columns]
     rows = ([neutralise(_plain(v)) for v in row] for row in frame.itertuples(index=False))
-    if fmt == "csv":
-        with p.open("w", encoding="utf-8-sig", newline="") as fh:
-            w = csv.writer(fh)
-            w.writerow(header)
-            for row in rows:
-                w.writerow([_csv_text(v) for v in row])
-    else:
-        _write_xlsx(p, header, rows)
+    with atomic_path(p) as out:  # a failure leaves the previous file whole (issue 15, item 5)
+        if fmt == "csv":
+            with out.open("w", encoding="utf-8-sig", newline="") as fh:
+                w = csv.writer(fh)
+                w.writerow(header)
+                for row in rows:
+                    w.writerow([_csv_text(v) for v in row])
+        else:
+            _write_xlsx(out, header, rows)
     return len(frame)
 
 
