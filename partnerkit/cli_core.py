@@ -14,15 +14,20 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from partnerkit.explain import fmt_points
 from partnerkit.ledger import Ledger, parse_ledger_csv
+from partnerkit.messages import Message, msg
 from partnerkit.points import currency_to_points, estimate_points, points_to_currency
 from partnerkit.program_progress import ProgramProgress, program_progress
 from partnerkit.progress import partner_currency
+from partnerkit.risks import tier_risks
 from partnerkit.rules import Rulebook
 from partnerkit.rules_io import load_rules
-from partnerkit.standing import compute_standing
-from partnerkit.tiers import CreditedTier, credited_tier, evaluate_tier
+from partnerkit.standing import Valuation, compute_standing
+from partnerkit.tier_history import TierRecord, credited_on
+from partnerkit.tiers import CreditedTier, evaluate_tier
 
 AS_OF_ENV = "PARTNERKIT_AS_OF"
 
@@ -126,24 +131,36 @@ def _load_ledger(args: argparse.Namespace) -> tuple[Ledger, dict[str, Any]]:
     from partnerkit.store import open_store  # the store is a shell; imported only when used
 
     store = open_store(args.db)
-    p = store.get_partner(args.partner)
-    info = {"credited": p.credited_tier, "credited_since": p.credited_since,
-            "certified_until": p.certified_until, "name": p.name, "currency": p.currency}
-    return store.load_ledger(args.partner), info
+    try:
+        p = store.get_partner(args.partner)
+        info = {"history": store.tier_history(args.partner),
+                "certified_until": p.certified_until, "joined_on": p.joined_on, "name": p.name,
+                "data_until": store.data_as_of(args.partner), "currency": p.currency}
+        return store.load_ledger(args.partner), info
+    finally:
+        store.close()
 
 
-def standing_payload(rules: Rulebook, ledger: Ledger, as_of: dt.date, credited: str | None,
-                     credited_since: dt.date | None,
-                     certified_until: dt.date | None,
+def tier_records(credited: str | None, since: dt.date | None) -> list[TierRecord]:
+    """--credited/--credited-since as a one-record history (what HubSpot credited)."""
+    return [TierRecord(since, credited)] if credited and since else []
+
+
+def standing_payload(rules: Rulebook, ledger: Ledger, as_of: dt.date,
+                     history: list[TierRecord], certified_until: dt.date | None,
+                     joined_on: dt.date | None = None, data_until: dt.date | None = None,
                      currency: str | None = None) -> tuple[dict[str, Any], list[str]]:
     s = compute_standing(ledger, as_of, rules)
     progress = program_progress(s.valuation or ledger, as_of, rules,
                                 currency or partner_currency(ledger))
     perf = evaluate_tier(s, as_of, rules, certified_until, retention=progress.retention)
-    ct: CreditedTier | None = None
-    if credited_since is not None:
-        ct = credited_tier(s.valuation or ledger, rules, credited, credited_since, as_of,
-                           certified_until)
+    v = s.valuation or Valuation(ledger, rules)
+    cr = credited_on(v, rules, history, as_of, certified_until)
+    ct: CreditedTier | None = cr.detail
+    risks = tier_risks(v, rules, as_of, cr, certified_until, joined_on)
+    last_day = data_until or last_ledger_date(ledger)
+    projection = last_day is not None and as_of > last_day
+    extra = [msg("credited.projection", date=as_of, last=last_day).english()] if projection else []
     num = float
     payload: dict[str, Any] = {
         "as_of": as_of.isoformat(),
@@ -158,19 +175,25 @@ def standing_payload(rules: Rulebook, ledger: Ledger, as_of: dt.date, credited: 
                       "actual": None if r.actual is None else num(r.actual), "gap": num(r.gap),
                       "met": r.met, "provenance": r.ref.provenance if r.ref else None}
                      for r in perf.gap_to(t)] for t in perf.ladder},
-        "credited_tier": ct.tier if ct else credited,
-        "credited_since": ct.since.isoformat() if ct else None,
+        "credited_tier": cr.tier,
+        "credited_since": cr.since.isoformat() if cr.since else None,
+        "credited_tier_basis": cr.basis,
         "tier_changes": [{"date": c.on.isoformat(), "from": c.from_tier, "to": c.to_tier,
-                          "reason": c.reason} for c in ct.changes] if ct else [],
+                          "reason": _text(c.reason)} for c in ct.changes] if ct else [],
         "next_review": ct.next_review.isoformat() if ct else None,
-        "next_review_outcome": ct.next_review_outcome if ct else None,
+        "next_review_outcome": _text(ct.next_review_outcome) if ct else None,
+        "risks": [r.as_json() for r in risks],
+        "projection": projection,
         **progress.as_json(),
         "rules": [r.version for r in s.rules_used],
-        "explanation": s.explanation + perf.explanation + (ct.explanation if ct else [])
-        + [m.english() for m in progress.explanation],
+        "explanation": [_text(x) for x in [
+            *s.explanation, *perf.explanation, *(ct.explanation if ct else []), cr.message,
+            *(x for r in risks for x in (r.message, *r.explanation)), *progress.explanation]]
+        + extra,
     }
     lines = [
-        f"Standing on {as_of.isoformat()}",
+        f"Standing on {as_of.isoformat()}" + (" (projection: no new deals assumed)"
+                                              if projection else ""),
         f"  Sold points:     {fmt_points(s.sold_points)}  (sourced {fmt_points(s.sourced_points)},"
         f" assisted {fmt_points(s.assisted_points)})",
         f"  Managed points:  {fmt_points(s.managed_points)}",
@@ -180,12 +203,16 @@ def standing_payload(rules: Rulebook, ledger: Ledger, as_of: dt.date, credited: 
         f"Performance tier: {perf.tier_label}",
     ]
     if ct:
-        lines.append(f"Credited tier:    {ct.tier} (since {ct.since.isoformat()})")
-        lines.append(f"Next review {ct.next_review.isoformat()}: {ct.next_review_outcome}")
+        lines.append(f"Credited tier:    {cr.message.english()} [{cr.basis}]")
+        lines.append(f"Next review {ct.next_review.isoformat()}: {_text(ct.next_review_outcome)}")
+    elif history or cr.first_recorded:
+        lines.append(f"Credited tier:    {cr.message.english()}")
+    lines.append("Risks:" if risks else msg("risk.none").english())
+    lines += [f"  ! {r.date.isoformat()} {r.message.english()}" for r in risks]
     lines += progress_lines(progress)
     if perf.next_tier:
         lines.append(f"To reach {perf.next_tier}:")
-        lines += [f"  - {r.describe()}" for r in perf.gap_to(perf.next_tier)]
+        lines += [f"  - {_text(r.describe())}" for r in perf.gap_to(perf.next_tier)]
     lines += ["", "How this was computed:"] + [f"  - {x}" for x in payload["explanation"]]
     return payload, lines
 
@@ -226,22 +253,38 @@ def progress_lines(p: ProgramProgress) -> list[str]:
     ]
 
 
+def last_ledger_date(ledger: Ledger) -> dt.date | None:
+    """The last date the ledger covers: a later as-of is a projection (no new deals)."""
+    last = ledger.frame["date"].max() if len(ledger.frame) else None
+    return None if last is None or pd.isna(last) else pd.Timestamp(last).date()
+
+
+def _text(x: object) -> str:
+    """English text of a message or a plain string (explanations may be either)."""
+    return x.english() if isinstance(x, Message) else str(x)
+
+
 def cmd_tier(args: argparse.Namespace) -> int:
     rules = _rules(args)
     ledger, info = _load_ledger(args)
     as_of = args.as_of or today()
-    credited = args.credited or info.get("credited")
-    since = args.credited_since or info.get("credited_since")
     cert = args.certified_until or info.get("certified_until")
-    if credited and not since:
+    joined = getattr(args, "joined_on", None) or info.get("joined_on")
+    if args.credited and not args.credited_since:
         raise ValueError("--credited needs --credited-since DATE (when that tier was credited)")
-    if credited:
-        rules.tier_rank(credited)  # a clear error for an unknown tier name
+    if args.credited_since and not args.credited:
+        raise ValueError("--credited-since needs --credited TIER (the tier credited that day)")
+    if args.credited:
+        rules.tier_rank(args.credited)  # a clear error for an unknown tier name
+        history = tier_records(args.credited, args.credited_since)
+    else:
+        history = list(info.get("history") or [])
     currency = args.currency or info.get("currency")
     if currency:
         currency = currency.strip().upper()
         rules.currency_rule(currency, as_of)  # a clear error for a currency without an amount
-    payload, lines = standing_payload(rules, ledger, as_of, credited, since, cert, currency)
+    payload, lines = standing_payload(rules, ledger, as_of, history, cert, joined,
+                                      info.get("data_until"), currency)
     if info.get("name"):
         payload["partner"] = {"id": args.partner, "name": info["name"]}
         lines.insert(0, f"Partner: {info['name']} ({args.partner})")
@@ -309,6 +352,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     t.add_argument("--currency",
                    help="your currency for the 12-month MRR figures (default: the partner's in "
                    "the database, else the ledger's only currency, else USD)")
+    t.add_argument("--joined-on", type=date_arg,
+                   help="when you joined the program (warns before the reach-Gold deadline)")
     t.add_argument("--rules", help="your rules file (or PARTNERKIT_RULES)")
     t.add_argument("--json", action="store_true", help="machine-readable output")
     t.set_defaults(handler=cmd_tier)

@@ -157,3 +157,57 @@ ENGLISH.update({
         "{tier} customer retention minimum {required} % ({provenance}): not checked here (no "
         "ledger to compute it from)",
 })
+
+# -- issue 12: credited-tier history and tier risks ------------------------------------------------
+ENGLISH.update({
+    "credited.not_recorded_before": "not recorded before {first}",
+    "credited.never_recorded": "no credited tier recorded",
+    "credited.recorded": "{tier}, {source} from {since}",
+    "credited.computed": (
+        "{tier} since {since}, computed from {recorded_tier} recorded on {recorded_from}: {reason}"
+    ),
+    "credited.first_recorded": "{tier}, first recorded on {since}",
+    "credited.up_from": "{tier}, up from {previous} (since {since})",
+    "credited.down_from": "{tier}, down from {previous} (since {since})",
+    "credited.unchanged": "{tier}, unchanged from last month (since {since})",
+    "credited.projection": "{date} is after the last ledger date {last}: a projection "
+                           "(no new deals assumed)",
+    "risk.below_minimum": (
+        "On {date} your projected {requirement} points ({projected}) fall below {tier}'s minimum "
+        "of {required}: short by {shortfall}"
+    ),
+    "risk.below_minimum_now": (
+        "Your {requirement} points ({projected}) are already below {tier}'s minimum of "
+        "{required}: short by {shortfall}"
+    ),
+    "risk.projection_basis": "projection from {as_of}: no new deals, sold points expire on their "
+                             "dates, managed points stay at the latest month",
+    "risk.review_downgrade": (
+        "The review on {date} would move you from {tier} down to {to_tier}: {tier} is met in "
+        "{met} of the window's {checks} checks (it needs {need}), no new deals assumed"
+    ),
+    "risk.review_downgrade_certification": (
+        "The review on {date} would move you from {tier} down to {to_tier}: your Solutions "
+        "Partner certification expires on {expires}, before it"
+    ),
+    "risk.certification_expired": (
+        "Your Solutions Partner certification expired on {date}: {tier} needs a valid one"
+    ),
+    "risk.certification_expires_before_review": (
+        "Your Solutions Partner certification expires on {date}, before the review on {review}: "
+        "renew it to keep {tier}"
+    ),
+    "risk.certification_expires_soon": (
+        "Your Solutions Partner certification expires on {date}, in {days} days: renew it to "
+        "keep {tier}"
+    ),
+    "risk.points_expiring": (
+        "{points} sold points expire on {date}; then your {requirement} points ({projected}) no "
+        "longer meet {tier}'s minimum of {required}"
+    ),
+    "risk.gold_deadline": (
+        "Reach {tier} by {date} ({months} months after joining on {joined}): short by "
+        "{shortfall} {requirement} points today"
+    ),
+    "risk.none": "Nothing is at risk: no tier minimum is missed in the projection",
+})

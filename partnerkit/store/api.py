@@ -510,6 +510,34 @@ class Store:
             upsert_rows(conn, t.partners, [values])
             record(conn, partner.partner_id, by, "upsert_partner", "partner", partner.partner_id,
                    {k: str(v) for k, v in values.items() if v is not None})
+            if partner.credited_tier and partner.credited_since:
+                # The credited tier given with the partner is its first history record (F2.1).
+                from partnerkit.store.tier_history import check_record, write_record
+
+                rec = check_record(self.rules, partner.credited_since, partner.credited_tier,
+                                   "recorded", "")
+                write_record(conn, partner.partner_id, rec, by, "add_tier_record")
+
+    # -- F2.1 the credited-tier history (issue 12) ----------------------------------------------
+    def tier_history(self, partner_id: str) -> list[Any]:
+        """The partner's credited-tier records (TierRecord), oldest first."""
+        from partnerkit.store.tier_history import read_history
+
+        with self.engine.connect() as conn:
+            self._require_partner(conn, partner_id)
+            return read_history(conn, partner_id)
+
+    def add_tier_record(self, partner_id: str, credited_from: dt.date, tier: str, by: str,
+                        source: str = "recorded", note: str = "") -> Any:
+        """Record the tier HubSpot credited from a date (audited); returns the TierRecord."""
+        from partnerkit.store.tier_history import add_record
+
+        return add_record(self, partner_id, credited_from, tier, by, source, note)
+
+    def remove_tier_record(self, partner_id: str, credited_from: dt.date, by: str) -> None:
+        from partnerkit.store.tier_history import remove_record
+
+        remove_record(self, partner_id, credited_from, by)
 
 
 def record(

@@ -56,8 +56,12 @@ def register(sub: Any) -> None:
     p.add_argument("--currency", required=True, help="ISO code, e.g. EUR")
     p.add_argument("--certified-until", type=_date, default=None)
     p.add_argument("--joined-on", type=_date, default=None)
-    p.add_argument("--credited-tier", default=None, help="Gold, Platinum, Diamond or Elite")
-    p.add_argument("--credited-since", type=_date, default=None)
+    p.add_argument("--credited-tier", default=None,
+                   help="the tier HubSpot credits you: Gold, Platinum, Diamond or Elite (the first "
+                        "record of the credited-tier history; more with import --kind "
+                        "tier-history)")
+    p.add_argument("--credited-since", type=_date, default=None,
+                   help="the day HubSpot credited that tier (YYYY-MM-DD)")
     p.set_defaults(handler=cmd_add_partner)
 
     from partnerkit.store.importer import KINDS
@@ -141,8 +145,13 @@ def cmd_add_partner(args: argparse.Namespace) -> int:
         ccy = parse_currency(args.currency)
         store.rules.currency_rule(ccy, dt.date.today())
         tier = args.credited_tier
+        if bool(tier) != bool(args.credited_since):
+            raise ValueError("give --credited-tier and --credited-since together: the tier HubSpot "
+                             "credited and the day it did (the first record of its history)")
         if tier:
-            tier = store.rules.tier_name(store.rules.tier_rank(tier))
+            from partnerkit.store.tier_history import canonical_tier
+
+            tier = canonical_tier(store.rules, tier)
         store.upsert_partner(Partner(
             partner_id=args.partner, name=args.name.strip(),
             country=normalise_country(args.country), currency=ccy,

@@ -82,7 +82,7 @@ DEMO_PARTNERS: tuple[PartnerSpec, ...] = (
         ("Inês Carvalho", "ines.carvalho@hubspot.example",
          "Your PDM for Portugal and Spain: quarterly business reviews, co-selling on enterprise "
          "deals and help with the tier review."),
-        "near-boundary",
+        "near-boundary", {"earlier_tiers": (("Gold", 28),)},
     ),
     PartnerSpec(
         "br-paulista", "Agência Paulista de Crescimento Ltda.", "BR", "BRL", 72,
@@ -91,7 +91,7 @@ DEMO_PARTNERS: tuple[PartnerSpec, ...] = (
         ("João Guimarães", "joao.guimaraes@hubspot.example",
          "Seu PDM no Brasil: planejamento de pipeline, indicações de clientes e acesso a "
          "treinamentos para a equipe."),
-        "expiring-points",
+        "expiring-points", {"earlier_tiers": (("Platinum", 14),)},
     ),
     PartnerSpec(
         "us-northwind", "Northwind Inbound, Inc.", "US", "USD", 64,
@@ -523,7 +523,8 @@ def create_demo(
                     f"the database already holds the demo partners ({', '.join(present)}); "
                     "use --force to recreate them"
                 )
-            for table in (t.audit_log, t.ledger, t.engagement, t.portal_usage, t.renewals,
+            for table in (t.audit_log, t.credited_tier_history, t.ledger, t.engagement,
+                          t.portal_usage, t.renewals,
                           t.subscriptions, t.clients, t.team_members, t.partners):
                 conn.execute(sa.delete(table).where(table.c.partner_id.in_(DEMO_PARTNER_IDS)))
             for book in books:
@@ -550,6 +551,14 @@ def _write_book(conn: Any, book: _Book, today: dt.date, rules: Any, record: Any)
         "credited_tier": spec.credited_tier, "credited_since": credited_since,
         "data_refreshed_on": today,
     }])
+    # The credited-tier history (issue 12): earlier records, then the current one. Before the
+    # first record the credited tier is "not recorded".
+    history = [*spec.extra.get("earlier_tiers", ()), (spec.credited_tier,
+                                                       spec.credited_since_months_ago)]
+    bulk_insert(conn, t.credited_tier_history, [{
+        "partner_id": pid, "credited_from": _add_months(today, -ago), "tier": tier,
+        "source": "recorded", "note": "demo",
+    } for tier, ago in history])
     name, email, description = spec.pdm
     bulk_insert(conn, t.team_members, [{
         "partner_id": pid, "name": name, "email": email, "role": PDM_ROLE,

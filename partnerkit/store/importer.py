@@ -51,7 +51,8 @@ from partnerkit.store.models import (
 )
 from partnerkit.store.writes import bulk_upsert, existing_keys, gc_paused, upsert_rows
 
-KINDS = ("clients", "subscriptions", "renewals", "usage", "engagement", "team", "ledger")
+KINDS = ("clients", "subscriptions", "renewals", "usage", "engagement", "team", "ledger",
+         "tier-history")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_PROBLEMS_SHOWN = 20
 
@@ -414,6 +415,18 @@ def p_product(v: str, _c: Ctx) -> str:
 _EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
 
 
+def p_tier(v: str, c: Ctx) -> str:
+    from partnerkit.store.tier_history import canonical_tier
+
+    return canonical_tier(c.rules, v)
+
+
+def p_source(v: str, _c: Ctx) -> str:
+    from partnerkit.tier_history import SOURCES
+
+    return p_choice(SOURCES)(v, _c)
+
+
 def p_email(v: str, _c: Ctx) -> str:
     if not _EMAIL.match(v.strip()):
         raise ValueError(f"{v!r} is not an e-mail address")
@@ -496,6 +509,14 @@ FORMATS: dict[str, Format] = {
         Col("role", ("Role",), p_text(200), required=False, default=PDM_ROLE),
         Col("description", ("Description",), p_text(), required=False),
     ), key=("email",), needs_client=False),
+    # F2.1 the credited tier over time (issue 12): HubSpot's "Date"/"Tier" wording accepted.
+    "tier-history": Format("tier-history", t.credited_tier_history, (
+        Col("credited_from", ("Date", "Credited from", "Credited since", "Effective date",
+                              "Tier date"), p_past_date),
+        Col("tier", ("Tier", "Partner tier", "Solutions Partner tier", "Credited tier"), p_tier),
+        Col("source", ("Source",), p_source, required=False, default="recorded"),
+        Col("note", ("Note", "Notes"), p_text(500), required=False),
+    ), key=("credited_from",), needs_client=False),
 }
 
 
@@ -924,6 +945,10 @@ def import_file(
                 for r in records:
                     r["partner_id"] = partner_id
                 upsert_rows(conn, table, records, update=_columns_in_file(fmt, header))
+                if kind == "tier-history":
+                    from partnerkit.store.tier_history import sync_partner
+
+                    sync_partner(conn, partner_id)
             record(conn, partner_id, by, "import", kind, source, {
                 "file": str(path), "rows": n, "inserted": inserted, "updated": n - inserted,
             })

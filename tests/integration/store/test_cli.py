@@ -32,7 +32,8 @@ def test_demo_then_partners_then_tier_answer_from_the_database(env, capsys):
 
 def test_add_partner_import_and_export_round_trip(env, tmp_path, capsys):
     assert main(["add-partner", "--partner", "acme", "--name", "Acme Ótica Lda.", "--country",
-                 "pt", "--currency", "eur", "--credited-tier", "gold"]) == 0
+                 "pt", "--currency", "eur", "--credited-tier", "gold",
+                 "--credited-since", "2024-01-31"]) == 0
     for kind in ("clients", "subscriptions", "ledger"):
         assert main(["import", "--partner", "acme", "--kind", kind,
                      str(EXAMPLES / f"{kind}.csv"), "--by", "tester"]) == 0
