@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 
 from partnerkit.countries import normalise_country
 from partnerkit.explain import PROVENANCE_LABEL, RuleRef, fmt_points
@@ -81,6 +82,12 @@ class Conversion:
                 "total_points": float(self.total_points), **common}
 
 
+def _once(x: Fraction) -> Decimal:
+    """The exact rational correctly rounded ONCE to the Decimal context, as the standing does
+    (partnerkit/standing.py): the calculator and the standing give equal Decimals for one sale."""
+    return Decimal(x.numerator) / Decimal(x.denominator) if x else Decimal(0)
+
+
 def _round_money(x: Decimal) -> Decimal:
     return x.quantize(Decimal("0.01"))
 
@@ -145,7 +152,10 @@ def estimate_points(
     others = _check_others(other_partners)
     sold_rule = _sold_rate(rules, deal_type, ctx.market, on, first_sold)
     usd = value / ctx.local_per_100 * HUNDRED
-    sold = value / ctx.local_per_100 * sold_rule.points_per_100
+    # Exact rationals, rounded once per figure (issue 17): never a rounded value re-used.
+    per_100 = Fraction(value) / Fraction(ctx.local_per_100)
+    sold_exact = per_100 * Fraction(sold_rule.points_per_100)
+    sold = _once(sold_exact)
     refs = [*ctx.refs, sold_rule.ref]
     ccy_label = PROVENANCE_LABEL[ctx.refs[0].provenance]
     lines = [
@@ -159,15 +169,17 @@ def estimate_points(
         + f") -> {fmt_points(sold)} sold points",
     ]
     managed = Decimal(0)
+    managed_exact = Fraction(0)
     if manage:
         mrule = rules.rate("managed", ctx.market, on)
         refs.append(mrule.ref)
-        whole = value / ctx.local_per_100 * mrule.points_per_100
-        managed = whole / (others + 1)
+        whole_exact = per_100 * Fraction(mrule.points_per_100)
+        managed_exact = whole_exact / (others + 1)
+        whole, managed = _once(whole_exact), _once(managed_exact)
         split = f", split among {others + 1} partners" if others else ""
         lines.append(f"managed rate {mrule.points_per_100} points per US$100 -> "
                      f"{fmt_points(whole)}{split} -> {fmt_points(managed)} managed points a month")
-    total = sold + managed
+    total = _once(sold_exact + managed_exact)
     lines.append(f"total {fmt_points(total)} points")
     return PointsEstimate(sold, managed, total, ctx.market, ctx.currency, on, lines, refs,
                           _estimate_notes(refs))
@@ -184,8 +196,10 @@ def points_to_currency(
     others = _check_others(other_partners)
     srule = _sold_rate(rules, deal_type, ctx.market, on, first_sold)
     mrule = rules.rate("managed", ctx.market, on)
-    sold_value = sold_p / srule.points_per_100 * ctx.local_per_100
-    managed_value = managed_p * (others + 1) / mrule.points_per_100 * ctx.local_per_100
+    local = Fraction(ctx.local_per_100)
+    sold_value = _once(Fraction(sold_p) / Fraction(srule.points_per_100) * local)
+    managed_value = _once(Fraction(managed_p) * (others + 1) / Fraction(mrule.points_per_100)
+                          * local)
     refs = [*ctx.refs, srule.ref, mrule.ref]
     lines = [
         f"{fmt_points(sold_p)} {deal_type} points / {srule.points_per_100} per US$100 x "
@@ -211,8 +225,9 @@ def currency_to_points(
     others = _check_others(other_partners)
     srule = _sold_rate(rules, deal_type, ctx.market, on, first_sold)
     mrule = rules.rate("managed", ctx.market, on)
-    sold_p = sold_v / ctx.local_per_100 * srule.points_per_100
-    managed_p = managed_v / ctx.local_per_100 * mrule.points_per_100 / (others + 1)
+    local = Fraction(ctx.local_per_100)
+    sold_p = _once(Fraction(sold_v) / local * Fraction(srule.points_per_100))
+    managed_p = _once(Fraction(managed_v) / local * Fraction(mrule.points_per_100) / (others + 1))
     refs = [*ctx.refs, srule.ref, mrule.ref]
     lines = [
         f"{sold_v:,} {ctx.currency} / {ctx.local_per_100:,} per US$100 x {srule.points_per_100} "

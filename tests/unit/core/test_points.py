@@ -161,8 +161,9 @@ def test_a_currency_with_no_row_is_an_error_naming_the_supported_ones_never_1_to
         assert supported in message
 
 
-def test_fractional_points_are_kept_exact() -> None:
-    assert sold("1", currency="EUR", on=D(2024, 3, 15)) == Decimal(1) / Decimal(75) * 5
+def test_fractional_points_are_the_exact_rational_rounded_once() -> None:
+    # 1 EUR / 75 EUR per US$100 x 5 points = 1/15, rounded once (not 1/75 rounded, then x 5).
+    assert sold("1", currency="EUR", on=D(2024, 3, 15)) == Decimal(1) / Decimal(15)
 
 
 # --- growth markets (§4) -------------------------------------------------------------------------
