@@ -254,11 +254,11 @@ def progress_over_time_chart(
         last = hist.iloc[n_past - 1] if n_past else hist.iloc[0]
 
         class _S:  # the standing at the last actual point, for the next-tier lookup
-            sourced_points = last["sourced"]
-            assisted_points = last["assisted"]
-            sold_points = last["sold"]
-            managed_points = last["managed"]
-            total_points = last["total"]
+            sourced_points = last["sourced_exact"]
+            assisted_points = last["assisted_exact"]
+            sold_points = last["sold_exact"]
+            managed_points = last["managed_exact"]
+            total_points = last["total_exact"]
 
         req, _is_next = _targets(_S, rules, on, tier)
         if req is not None:

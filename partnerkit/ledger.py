@@ -19,6 +19,7 @@ from typing import IO, Literal
 import numpy as np
 import pandas as pd
 
+from partnerkit import display
 from partnerkit.countries import normalise_country
 from partnerkit.money import MoneyError, parse_amount, parse_currency, to_units
 
@@ -113,6 +114,12 @@ class Ledger:
 
     def __len__(self) -> int:
         return len(self.frame)
+
+    def __repr__(self) -> str:
+        return display.ledger_repr(self)
+
+    def _repr_html_(self) -> str:
+        return display.ledger_html(self)
 
     @property
     def sold(self) -> pd.DataFrame:

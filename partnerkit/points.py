@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
+from partnerkit import display
 from partnerkit.countries import normalise_country
 from partnerkit.explain import PROVENANCE_LABEL, RuleRef, fmt_points
 from partnerkit.money import parse_amount, parse_currency
@@ -31,6 +32,12 @@ class PointsEstimate:
     explanation: list[str]
     rules_used: list[RuleRef]
     estimates: list[str] = field(default_factory=list)
+
+    def __repr__(self) -> str:
+        return display.estimate_repr(self)
+
+    def _repr_html_(self) -> str:
+        return display.estimate_html(self)
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -65,6 +72,12 @@ class Conversion:
     @property
     def total_points(self) -> Decimal:
         return self.sold_points + self.managed_points
+
+    def __repr__(self) -> str:
+        return display.conversion_repr(self)
+
+    def _repr_html_(self) -> str:
+        return display.conversion_html(self)
 
     def as_json(self, to: str) -> dict[str, object]:
         common: dict[str, object] = {

@@ -26,6 +26,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from partnerkit import display
 from partnerkit.explain import RuleRef
 from partnerkit.ledger import Ledger
 from partnerkit.money import AMOUNT_SCALE
@@ -35,8 +36,14 @@ ZERO = Decimal(0)
 _SAFE_FLOAT_INT = 2**53
 _SAFE_INT64 = 2**62  # bound for int64 sums (headroom below 2**63)
 EXPIRING_WINDOWS = (30, 60, 90)
+POINT_COLUMNS = ("sourced", "assisted", "sold", "managed", "total")
+# The point columns are floats (display, .round(), .plot()); each has its exact Decimal twin in
+# `<name>_exact` (issue 17; docs/architecture.md "Frames"). Sums and comparisons use the twins.
+EXACT_COLUMNS = [f"{c}_exact" for c in POINT_COLUMNS]
 PER_CLIENT_COLUMNS = ["client_id", "client_name", "sourced", "assisted", "sold", "managed", "total",
-                      "deal_type", "market", "country"]
+                      "deal_type", "market", "country", *EXACT_COLUMNS]
+HISTORY_COLUMNS = ["month_end", "sourced", "assisted", "sold", "managed", "total", "projected",
+                   "is_as_of", *EXACT_COLUMNS]
 CREDITS = ("sourced", "assisted", "managed")
 _SOURCED, _ASSISTED, _MANAGED = 0, 1, 2
 _DAY_NS = 86_400_000_000_000
@@ -770,6 +777,12 @@ class Standing:
     def sold_points(self) -> Decimal:
         return self.sourced_points + self.assisted_points
 
+    def __repr__(self) -> str:
+        return display.standing_repr(self)
+
+    def _repr_html_(self) -> str:
+        return display.standing_html(self)
+
     @property
     def total_points(self) -> Decimal:
         return self.sold_points + self.managed_points
@@ -890,6 +903,22 @@ def _need(rules: Rulebook | None) -> Rulebook:
     return rules
 
 
+def with_float_points(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """`frame` whose Decimal point columns become floats, the Decimals kept in `*_exact`."""
+    out = frame.copy()
+    for c in POINT_COLUMNS:
+        out[f"{c}_exact"] = frame[c].astype(object)
+        out[c] = np.array([float(x) for x in frame[c]], dtype=np.float64)
+    return out[columns]
+
+
+def exact_points(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with the exact Decimals back under the plain point names (exports, files)."""
+    out = frame.drop(columns=list(POINT_COLUMNS))
+    return out.rename(columns={f"{c}_exact": c for c in POINT_COLUMNS})[
+        [c for c in frame.columns if not c.endswith("_exact")]]
+
+
 def _significant(x: np.ndarray, digits: int) -> np.ndarray:
     """`x` rounded to `digits` significant digits."""
     mag = np.abs(x)
@@ -925,13 +954,13 @@ def _per_client_frame(v: Valuation, per: dict[str, tuple[np.ndarray, np.ndarray,
     sold = s + a
     countries = info["country"][at]
     markets = {c: v.rules.market_of(c, as_of) for c in set(countries.tolist())}
-    return pd.DataFrame({
+    return with_float_points(pd.DataFrame({
         "client_id": info["client_id"][at], "client_name": info["client_name"][at],
         "sourced": s, "assisted": a, "sold": sold, "managed": m, "total": sold + m,
         "deal_type": info["deal_type"][at],
         "market": np.array([markets[c] for c in countries.tolist()], dtype=object),
         "country": countries,
-    }, columns=columns)
+    }), columns)
 
 
 def history(
@@ -998,8 +1027,7 @@ def history(
     out["sold"] = out["sourced"] + out["assisted"]
     out["total"] = out["sold"] + out["managed"]
     out["is_as_of"] = out["month_end"] == as_of
-    return out[["month_end", "sourced", "assisted", "sold", "managed", "total", "projected",
-                "is_as_of"]]
+    return with_float_points(out, HISTORY_COLUMNS)
 
 
 def point_changes(

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol
 
+from partnerkit import display
 from partnerkit.explain import PROVENANCE_LABEL, RuleRef, fmt_points
 from partnerkit.ledger import Ledger
 from partnerkit.messages import Message, Term, msg
@@ -135,6 +136,12 @@ class TierPerformance:
     def tier_label(self) -> str:
         return self.tier or self.untiered
 
+    def __repr__(self) -> str:
+        return display.performance_repr(self)
+
+    def _repr_html_(self) -> str:
+        return display.performance_html(self)
+
     @property
     def tiers_met(self) -> list[str]:
         return [t for t in self.ladder if all(r.met for r in self.requirements.get(t, []))]
@@ -252,6 +259,12 @@ class CreditedTier:
     next_review_outcome: str
     held_until: dt.date
     explanation: list[str]
+
+    def __repr__(self) -> str:
+        return display.credited_repr(self)
+
+    def _repr_html_(self) -> str:
+        return display.credited_html(self)
 
 
 class _Evaluator:

@@ -212,7 +212,7 @@ def expiring_frame(standing: Any, as_of: dt.date, days: int = EXPIRING_DAYS) -> 
     if not len(pc) or v is None or not v.n:
         return pd.DataFrame(columns=cols)
     sold_clients = [
-        cid for cid, s in zip(pc["client_id"], pc["sold"], strict=True) if Decimal(s) > 0
+        cid for cid, s in zip(pc["client_id"], pc["sold_exact"], strict=True) if Decimal(s) > 0
     ]
     if not sold_clients:
         return pd.DataFrame(columns=cols)
@@ -257,9 +257,9 @@ def top_clients_frame(standing: Any, changes: pd.DataFrame, n: int = TOP_CLIENTS
             (
                 r.client_id,
                 r.client_name or r.client_id,
-                Decimal(r.sold),
-                Decimal(r.managed),
-                Decimal(r.total),
+                r.sold_exact,
+                r.managed_exact,
+                r.total_exact,
                 gained,
                 lost,
                 gained - lost,

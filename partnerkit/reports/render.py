@@ -334,9 +334,9 @@ class ReportView:
             h,
             [
                 ("when", t("Month end"), "text"),
-                ("sold", t("Sold"), "points"),
-                ("managed", t("Managed"), "points"),
-                ("total", t("Total"), "points"),
+                ("sold_exact", t("Sold"), "points"),
+                ("managed_exact", t("Managed"), "points"),
+                ("total_exact", t("Total"), "points"),
             ],
             "history",
         )

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from partnerkit import display
 from partnerkit.explain import RuleRef
 
 CREDITS = ("sourced", "assisted", "managed")
@@ -158,6 +159,12 @@ class Rulebook:
     policies: tuple[PolicyRule, ...]
     sources: tuple[str, ...] = ()
     meta: dict[str, Any] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        return display.rulebook_repr(self)
+
+    def _repr_html_(self) -> str:
+        return display.rulebook_html(self)
 
     # -- rates ---------------------------------------------------------------------------------
     def rate(

@@ -63,10 +63,10 @@ def view_frame(
         return pd.DataFrame(ledger.to_records(), columns=list(LEDGER_COLUMNS))
     if view == "audit":
         return store.audit_log(partner_id)
-    from partnerkit.standing import compute_standing
+    from partnerkit.standing import compute_standing, exact_points
 
     standing = compute_standing(store.load_ledger(partner_id), as_of, store.rules)
-    return standing.per_client.reset_index(drop=True)
+    return exact_points(standing.per_client).reset_index(drop=True)  # files keep exact Decimals
 
 
 def write_frame(frame: pd.DataFrame, path: str | Path, fmt: str | None = None) -> int:

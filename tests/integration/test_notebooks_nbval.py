@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").rglob("*.ipynb")  # examples/ too (issue 17)
+                   if ".ipynb_checkpoints" not in p.parts)
 TODAY = dt.date(2026, 11, 28)
 
 pytestmark = pytest.mark.slow

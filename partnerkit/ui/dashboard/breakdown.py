@@ -218,7 +218,8 @@ class BreakdownView:
         key = ("totals", self.deal_type, self.market)
         if key not in memo:
             memo[key] = {
-                k: sum(f[k], start=0) if len(f) else 0 for k in ("sold", "managed", "total")
+                k: sum(f[f"{k}_exact"], start=0) if len(f) else 0
+                for k in ("sold", "managed", "total")
             }
         return memo[key]  # type: ignore[no-any-return]
 
@@ -228,10 +229,10 @@ class BreakdownView:
         if key not in memo:
             t = self.t
             cells = [
-                t.points(r["sourced"]),
-                t.points(r["assisted"]),
-                t.points(r["managed"]),
-                t.points(r["total"]),
+                t.points(r["sourced_exact"]),
+                t.points(r["assisted_exact"]),
+                t.points(r["managed_exact"]),
+                t.points(r["total_exact"]),
                 L.deal_type(t, r["deal_type"]),
                 L.market(t, r["market"]),
             ]
@@ -276,8 +277,8 @@ class BreakdownView:
         ev = s.client_events(client_id)
         row = s.per_client[s.per_client["client_id"] == client_id]
         name = str(row.iloc[0]["client_name"]) if len(row) else client_id
-        sold = row.iloc[0]["sold"] if len(row) else 0
-        managed = row.iloc[0]["managed"] if len(row) else 0
+        sold = row.iloc[0]["sold_exact"] if len(row) else 0
+        managed = row.iloc[0]["managed_exact"] if len(row) else 0
         sales = ev[ev["kind"] == "sold"]
         mgd = ev[ev["kind"] == "managed"]
         expired = sum(

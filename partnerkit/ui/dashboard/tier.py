@@ -442,9 +442,9 @@ class TierPage(Page):
         rows = [
             [
                 t.date(r["month_end"]) + (" · " + t("projected") if r["projected"] else ""),
-                t.points(r["sold"]),
-                t.points(r["managed"]),
-                t.points(r["total"]),
+                t.points(r["sold_exact"]),
+                t.points(r["managed_exact"]),
+                t.points(r["total_exact"]),
             ]
             for r in recent.to_dict("records")
         ]

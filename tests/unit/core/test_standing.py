@@ -142,9 +142,12 @@ def test_the_per_client_breakdown_sums_to_the_standing() -> None:
                               close_date=D(2022, 1, 1)),
                  as_of=D(2024, 3, 31))
     pc = s.per_client.set_index("client_id")
-    assert list(s.per_client.columns) == ["client_id", "client_name", "sourced", "assisted", "sold",
-                                          "managed", "total", "deal_type", "market", "country"]
-    assert pc.loc["a", ["sourced", "assisted", "sold", "managed", "total"]].tolist() == [
+    assert list(s.per_client.columns) == [
+        "client_id", "client_name", "sourced", "assisted", "sold", "managed", "total", "deal_type",
+        "market", "country", "sourced_exact", "assisted_exact", "sold_exact", "managed_exact",
+        "total_exact"]
+    assert pc.loc["a", ["sourced_exact", "assisted_exact", "sold_exact", "managed_exact",
+                        "total_exact"]].tolist() == [
         50, 30, 80, 0, 80]
     assert pc.loc["b", ["managed", "total"]].tolist() == [20, 20]
     assert pc.loc["c", "total"] == 0
@@ -313,10 +316,12 @@ def test_the_standing_explanation_names_the_figures_the_rules_and_their_provenan
     assert "rates:managed/standard@2022-07-18..open" in versions
 
 
-def test_the_standing_frame_columns_hold_exact_decimals() -> None:
+def test_the_standing_frame_keeps_exact_decimals_beside_float_columns() -> None:
     s = standing(a_sold_event(currency="EUR", amount="1"), as_of=D(2024, 3, 31))
     assert s.sourced_points == Decimal(5) / Decimal(75)
-    assert isinstance(s.per_client.loc[0, "sourced"], Decimal)
+    assert isinstance(s.per_client.loc[0, "sourced_exact"], Decimal)
+    assert s.per_client["sourced"].dtype == "float64"
+    assert s.per_client.loc[0, "sourced"] == float(s.sourced_points)
     assert isinstance(s.client_events("acme").loc[0, "points"], Decimal)
     assert isinstance(s.per_client, pd.DataFrame)
 
