@@ -103,7 +103,7 @@ def _below_minimum(v: Valuation, rules: Rulebook, as_of: dt.date, tiers: list[st
     out = []
     for tier in tiers:
         for r in rows.itertuples(index=False):
-            pts = Points(r.sourced, r.assisted, r.managed)
+            pts = Points(r.sourced_exact, r.assisted_exact, r.managed_exact)  # exact twins
             unmet = [q for q in _requirements_on(pts, r.month_end, rules, tier) if not q.met]
             if not unmet:
                 continue
