@@ -3,20 +3,39 @@
 Both paths call the same function, `runner.run_job`, with the same picklable `ReportJob`s, and
 both feed the same progress bar and summary. Processes, never threads: each report starts its own
 Jupyter kernel, and papermill/nbclient are not safe to drive from several threads.
+
+Never a silent wait (issue 14): Ctrl-C cancels every queued report at once (running ones finish
+in worker processes, which ignore SIGINT, or are abandoned cleanly in-process); on Dask, no
+worker for `worker_timeout` seconds ends the batch with a message naming the scheduler, and a
+lost scheduler ends it at once — the caller then rebuilds the summary from the disk
+(`reconcile`), since a worker may have finished reports the client never heard of.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import json
+import logging
 import multiprocessing
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 
+from partnerkit.reports.params import parse_month
+from partnerkit.reports.paths import report_paths
 from partnerkit.reports.runner import ReportJob, ReportResult, run_job
 from partnerkit.reports.warm import close_warm_kernel
+
+WORKER_TIMEOUT = 120.0  # s without any Dask worker before the batch gives up
+NOT_STARTED = "not started: the batch was interrupted (Ctrl-C)"
+
+
+class BatchInterrupted(Exception):
+    """Ctrl-C: queued reports were cancelled; `results` holds what completed."""
 
 
 @dataclass
@@ -25,6 +44,9 @@ class BatchSummary:
     seconds: float = 0.0
     workers: int = 1
     where: str = "local"
+    month: str = ""
+    interrupted: bool = False
+    problem: str = ""  # why the batch stopped early (lost scheduler, no workers), printed once
 
     def _count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)
@@ -42,21 +64,37 @@ class BatchSummary:
         return self._count("skipped")
 
     @property
+    def cancelled(self) -> int:
+        return self._count("cancelled")
+
+    @property
     def per_minute(self) -> float:
         return 60.0 * self.done / self.seconds if self.seconds > 0 else 0.0
 
     def lines(self) -> list[str]:
+        # One line a log reader can grep: when, which month, the counts.
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+        month = f" month {self.month}" if self.month else ""
+        extra = f", {self.cancelled} not started" if self.cancelled else ""
         out = [
-            f"reports: {self.done} done, {self.failed} failed, {self.skipped} skipped "
-            f"in {self.seconds:.1f} s ({self.per_minute:.1f}/min, {self.workers} worker(s), "
-            f"{self.where})"
+            f"{stamp}{month} reports: {self.done} done, {self.failed} failed, "
+            f"{self.skipped} skipped{extra} in {self.seconds:.1f} s ({self.per_minute:.1f}/min, "
+            f"{self.workers} worker(s), {self.where})"
         ]
+        if self.problem:
+            out.append(f"  STOPPED: {self.problem}")
+        if self.interrupted:
+            out.append("  INTERRUPTED (Ctrl-C): queued reports were not started")
         for r in sorted(self.results, key=lambda r: r.partner_id):
             if r.status == "failed":
                 out.append(f"  FAILED {r.partner_id} {r.month}: {r.error}")
             elif r.status == "skipped":
                 out.append(f"  skipped {r.partner_id} {r.month}: {r.error}")
         return out
+
+
+class _Stop(Exception):
+    """The Dask batch cannot go on (message = the reason, said once)."""
 
 
 def _progress(total: int, enabled: bool):  # type: ignore[no-untyped-def]
@@ -72,34 +110,74 @@ def _progress(total: int, enabled: bool):  # type: ignore[no-untyped-def]
     )
 
 
+def _ignore_sigint() -> None:
+    """Worker processes: Ctrl-C is the parent's to handle (it cancels the queue); a report
+    already running finishes, so no half-written report and no orphaned kernel."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _local(jobs: Sequence[ReportJob], workers: int) -> Iterator[ReportResult]:
     if workers <= 1:
         # One at a time still runs each report's kernel in its own process; no pool needed.
         try:
             for job in jobs:
                 yield run_job(job)
-        finally:  # this process's warm kernel, if the jobs used one (worker processes stop
-            close_warm_kernel()  # theirs when they exit)
+        finally:  # this process's warm kernel and Chromium, if the jobs used them (worker
+            close_warm_kernel()  # processes stop theirs when they exit)
+            from partnerkit.reports.pdf import close_browser
+
+            close_browser()
         return
     ctx = multiprocessing.get_context("spawn")  # no forked copies of a half-imported Jupyter
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        futures = {pool.submit(run_job, job): job for job in jobs}
-        for fut in as_completed(futures):
-            job = futures[fut]
-            try:
-                yield fut.result()
-            except Exception as e:  # a worker process that died (BrokenProcessPool ...)
-                yield ReportResult(job.partner_id, job.month, "failed", f"worker died: {e}")
-
-
-def _dask(jobs: Sequence[ReportJob], address: str) -> Iterator[ReportResult]:
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_ignore_sigint)
+    queue = list(reversed(jobs))
+    running: dict[Future[ReportResult], ReportJob] = {}
     try:
-        from dask.distributed import Client
-        from dask.distributed import as_completed as dask_completed
+        # Never more submitted than there are workers: on Ctrl-C nothing is queued inside the
+        # pool (it pre-loads submitted calls into worker pipes, where they can't be cancelled).
+        while queue or running:
+            while queue and len(running) < workers:
+                job = queue.pop()
+                running[pool.submit(run_job, job)] = job
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                job = running.pop(fut)
+                try:
+                    yield fut.result()
+                except Exception as e:  # a worker process that died (BrokenProcessPool ...)
+                    yield ReportResult(job.partner_id, job.month, "failed", f"worker died: {e}")
+    finally:
+        # Ctrl-C (or any early exit): nothing queued starts; running reports finish.
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _workers(client, address: str, timeout: float, bar) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the scheduler has at least one worker; _Stop after `timeout` seconds."""
+    started = time.monotonic()
+    while not client.scheduler_info().get("workers"):
+        waited = time.monotonic() - started
+        if waited >= timeout:
+            raise _Stop(
+                f"no Dask worker joined the scheduler at {address} within {timeout:g} s; start "
+                f"workers with 'dask worker {address} --nworkers N --nthreads 1' "
+                "(or raise --worker-timeout)"
+            )
+        bar.set_description_str(f"waiting for workers ({waited:.0f}/{timeout:g} s)")
+        time.sleep(0.5)
+    bar.set_description_str("reports")
+
+
+def _dask(jobs: Sequence[ReportJob], address: str, worker_timeout: float,
+          bar) -> Iterator[ReportResult]:  # type: ignore[no-untyped-def]
+    try:
+        from dask.distributed import Client, wait
     except ImportError:  # pragma: no cover - dask[distributed] is a dependency
         raise ValueError(
             "--scheduler needs dask[distributed]: pip install 'dask[distributed]'"
         ) from None
+    # distributed logs every reconnection attempt ("Client lost the connection…" 19 times);
+    # the batch says what happened once, in its summary.
+    logging.getLogger("distributed").setLevel(logging.CRITICAL)
     try:
         client = Client(address, timeout="20s", set_as_default=False)
     except OSError as e:
@@ -107,18 +185,85 @@ def _dask(jobs: Sequence[ReportJob], address: str) -> Iterator[ReportResult]:
             f"cannot reach the Dask scheduler at {address} ({e}); start one with "
             "'dask scheduler' and workers with 'dask worker ADDRESS --nworkers N --nthreads 1'"
         ) from None
+    pending: dict[object, ReportJob] = {}
     try:
+        _workers(client, address, worker_timeout, bar)
         # pure=False: re-running a month must really re-run, never reuse a cached result.
         futures = client.map(run_job, list(jobs), pure=False, retries=0)
-        owner = dict(zip(futures, jobs, strict=True))
-        for fut in dask_completed(futures, loop=client.loop):
-            job = owner[fut]
+        pending = dict(zip(futures, jobs, strict=True))
+        no_worker_since: float | None = None
+        while pending:
+            if client.status not in ("running", "connecting"):
+                raise _Stop(f"lost the connection to the Dask scheduler at {address}")
             try:
-                yield fut.result()
-            except Exception as e:  # a worker lost mid-task
-                yield ReportResult(job.partner_id, job.month, "failed", f"Dask worker failed: {e}")
+                finished, _ = wait(list(pending), timeout=1.0, return_when="FIRST_COMPLETED")
+            except TimeoutError:
+                finished = set()
+            except OSError:
+                raise _Stop(f"lost the connection to the Dask scheduler at {address}") from None
+            for fut in finished:
+                job = pending.pop(fut)
+                try:
+                    yield fut.result()
+                except Exception as e:  # a worker lost mid-task, too many times
+                    yield ReportResult(job.partner_id, job.month, "failed",
+                                       f"Dask worker failed: {type(e).__name__}: {e}")
+            if finished:
+                no_worker_since = None
+                continue
+            try:
+                has_workers = bool(client.scheduler_info().get("workers"))
+            except OSError:
+                raise _Stop(f"lost the connection to the Dask scheduler at {address}") from None
+            if has_workers:
+                no_worker_since = None
+                continue
+            no_worker_since = no_worker_since or time.monotonic()
+            waited = time.monotonic() - no_worker_since
+            bar.set_description_str(f"waiting for workers ({waited:.0f}/{worker_timeout:g} s)")
+            if waited >= worker_timeout:
+                raise _Stop(
+                    f"every Dask worker of the scheduler at {address} is gone and none came "
+                    f"back within {worker_timeout:g} s; {len(pending)} report(s) not run"
+                )
+    except BaseException:
+        if pending:
+            try:
+                client.cancel(list(pending))
+            except Exception:  # the scheduler may be gone: nothing left to cancel then
+                logging.getLogger(__name__).debug("cancel failed", exc_info=True)
+        raise
     finally:
-        client.close()
+        try:
+            client.close(timeout=5)
+        except Exception:  # closing a client whose scheduler died raises; nothing to keep
+            logging.getLogger(__name__).debug("close failed", exc_info=True)
+
+
+def reconcile(summary: BatchSummary, jobs: Sequence[ReportJob], since: float) -> None:
+    """After a batch that stopped early: a job the client never heard back from counts as done
+    when its complete report (the JSON, moved last) was written during this run."""
+    known = {(r.partner_id, r.month) for r in summary.results}
+    for job in jobs:
+        if (job.partner_id, job.month) in known:
+            continue
+        paths = report_paths(job.out_dir, parse_month(job.month, today_=dt.date.max),
+                             job.partner_id)
+        target = paths.file("json")
+        try:
+            fresh = target.stat().st_mtime >= since
+            headline = json.loads(target.read_text(encoding="utf-8")) if fresh else None
+        except (OSError, ValueError):
+            fresh, headline = False, None
+        if fresh:
+            names = (headline or {}).get("files", {})
+            files = {s: str(paths.month_dir / n) for s, n in names.items()}
+            summary.results.append(ReportResult(job.partner_id, job.month, "done", files=files,
+                                                headline=headline))
+        else:
+            summary.results.append(ReportResult(
+                job.partner_id, job.month, "cancelled" if summary.interrupted else "failed",
+                NOT_STARTED if summary.interrupted else f"not run: {summary.problem}"))
 
 
 def run_batch(
@@ -130,17 +275,23 @@ def run_batch(
     skipped: Iterable[ReportResult] = (),
     on_result: Callable[[ReportResult], None] | None = None,
     warm_kernels: bool = False,
+    worker_timeout: float = WORKER_TIMEOUT,
+    month: str = "",
 ) -> BatchSummary:
     """Run every job; errors for one partner never stop the others.
 
     warm_kernels: each local worker process keeps one kernel with the report's modules imported
     and resets it between reports (warm.py) instead of starting a kernel per report. Local
     processes only: on a Dask cluster every report starts its own kernel.
+
+    Ctrl-C returns a summary with `interrupted` set (queued reports "cancelled"); the caller
+    writes the index and exits 130.
     """
     jobs = list(jobs)
     if warm_kernels and not scheduler:
         jobs = [dataclasses.replace(j, warm_kernel=True) for j in jobs]
     started = time.perf_counter()
+    wall_start = time.time() - 1.0  # mtime resolution: a report written in this run is newer
     summary = BatchSummary(
         results=list(skipped),
         workers=workers,
@@ -149,15 +300,30 @@ def run_batch(
         else "local processes, warm kernels"
         if warm_kernels
         else "local processes",
+        month=month or (jobs[0].month if jobs else ""),
     )
-    stream = _dask(jobs, scheduler) if scheduler else _local(jobs, workers)
     with _progress(len(jobs), progress) as bar:
-        for result in stream:
-            summary.results.append(result)
-            if result.status == "failed":
-                bar.write(f"FAILED {result.partner_id}: {result.error}", file=sys.stderr)
-            if on_result:
-                on_result(result)
-            bar.update(1)
+        stream = _dask(jobs, scheduler, worker_timeout, bar) if scheduler else _local(jobs, workers)
+        try:
+            for result in stream:
+                summary.results.append(result)
+                if result.status == "failed" and progress:  # the summary lists it (once) too
+                    bar.write(f"FAILED {result.partner_id}: {result.error}", file=sys.stderr)
+                if on_result:
+                    on_result(result)
+                bar.update(1)
+        except KeyboardInterrupt:
+            summary.interrupted = True
+        except _Stop as e:
+            summary.problem = str(e)
+        finally:
+            close = getattr(stream, "close", None)
+            if close:
+                try:
+                    close()  # runs the generator's cleanup (pool shutdown) now
+                except KeyboardInterrupt:  # a second Ctrl-C while running reports finish
+                    summary.interrupted = True
+    if summary.interrupted or summary.problem:
+        reconcile(summary, jobs, wall_start)
     summary.seconds = time.perf_counter() - started
     return summary

@@ -67,6 +67,36 @@ def register(subparsers: Any) -> None:
         help="start a new kernel for every report of a batch (default: each local worker keeps "
         "one warm kernel, reset between reports)",
     )
+    p.add_argument(
+        "--paper",
+        type=str.capitalize,
+        choices=("A4", "Letter"),
+        help="PDF paper size (default: Letter for US and CA partners, A4 for everyone else)",
+    )
+    p.add_argument(
+        "--worker-timeout",
+        type=float,
+        default=120.0,
+        metavar="S",
+        help="with --scheduler: give up when no Dask worker is there for S seconds (default 120)",
+    )
+    mail = p.add_mutually_exclusive_group()
+    mail.add_argument(
+        "--mail",
+        action="store_true",
+        help="mail each report to the partner's recipients (add-partner --report-to; SMTP "
+        "settings: $PARTNERKIT_SMTP_* , see docs/reports.md); never mails a report twice",
+    )
+    mail.add_argument(
+        "--mail-dry-run",
+        metavar="DIR",
+        help="write the mails as DIR/*.eml instead of sending them (nothing is sent)",
+    )
+    p.add_argument(
+        "--mail-html",
+        action="store_true",
+        help="also attach the HTML report to the mail (the PDF always is)",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(handler=handle)
 
@@ -101,23 +131,39 @@ def skip_reason(store: Any, partner: Any, month: Month) -> str:
     ledger = store.load_ledger(_field(partner, "partner_id"))
     frame = getattr(ledger, "frame", ledger)
     if len(frame) == 0 or frame["date"].min().date() > month.last_day:
+        if _field(partner, "credited_tier"):
+            return ""  # credited tier, empty book: the partner most at risk gets its report
         return f"no sold or managed points recorded by the end of {month}"
     return ""
 
 
+def _paper(args: argparse.Namespace, partner: Any) -> str:
+    from partnerkit.reports.pdf import paper_for_country
+
+    return str(args.paper or paper_for_country(_field(partner, "country")))
+
+
 def handle(args: argparse.Namespace) -> int:
     from partnerkit.reports.batch import run_batch
-    from partnerkit.reports.index import write_index
+    from partnerkit.reports.index import record_outcomes, remove_stale_temporaries, write_index
     from partnerkit.reports.runner import ReportJob, ReportResult
     from partnerkit.store import open_store
 
     month = parse_month(args.month)
     if args.workers < 1:
         raise ValueError("--workers must be 1 or more")
+    if args.worker_timeout <= 0:
+        raise ValueError("--worker-timeout must be more than 0 seconds")
     db_url = _db_url(args.db)
     out = Path(args.out).resolve()
     rules_file = str(Path(args.rules).resolve()) if args.rules else ""
     notebook = str(Path(args.notebook).resolve()) if args.notebook else ""
+    mailer = None
+    if args.mail or args.mail_dry_run:
+        from partnerkit.reports.mail import Mailer
+
+        # Checked before any report runs: a wrong SMTP setting is one line, not 40 failures.
+        mailer = Mailer.from_environment(dry_run=args.mail_dry_run, with_html=args.mail_html)
 
     store = open_store(db_url)
     try:
@@ -149,6 +195,7 @@ def handle(args: argparse.Namespace) -> int:
                     notebook=notebook,
                     start_timeout=args.start_timeout,
                     execution_timeout=args.execution_timeout,
+                    paper=_paper(args, partner),
                 )
             )
     finally:
@@ -156,6 +203,7 @@ def handle(args: argparse.Namespace) -> int:
         if close:
             close()
 
+    remove_stale_temporaries(out)
     summary = run_batch(
         jobs,
         workers=min(args.workers, max(1, len(jobs))),
@@ -163,10 +211,22 @@ def handle(args: argparse.Namespace) -> int:
         progress=not args.quiet and not os.environ.get("PARTNERKIT_NO_PROGRESS"),
         skipped=skipped,
         warm_kernels=len(jobs) > 1 and not args.fresh_kernels,
+        worker_timeout=args.worker_timeout,
+        month=str(month),
+    )
+    record_outcomes(
+        out, str(month), {r.partner_id: (r.status, r.error) for r in summary.results}
     )
     index = write_index(out)
-    for line in summary.lines():
+    mail_lines: list[str] = []
+    mail_failed = False
+    if mailer is not None and not summary.interrupted:
+        report = mailer.deliver(db_url, [r for r in summary.results if r.status == "done"])
+        mail_lines, mail_failed = report.lines(), bool(report.failed)
+    for line in [*summary.lines(), *mail_lines]:
         print(line)
     print(f"index: {index}")
     sys.stdout.flush()
-    return 1 if summary.failed else 0
+    if summary.interrupted:
+        return 130
+    return 1 if (summary.failed or summary.problem or mail_failed) else 0

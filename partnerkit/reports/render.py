@@ -45,6 +45,8 @@ CSS = """
 .pk-report .card{border:1px solid #cbd6e2;border-radius:6px;padding:.6rem 1rem;min-width:12rem}
 .pk-report .card .big{font-size:1.5rem;font-weight:700}
 .pk-report .up{color:#00a37c}.pk-report .down{color:#d62f3a}
+.pk-report .risk,.pk-report .overdue-note{color:#b3261e}
+.pk-report tr.overdue td{color:#b3261e}
 .pk-report img{max-width:100%}
 .pk-report ul.rules{font-size:.85rem;columns:2;column-gap:2rem}
 @media print{.jp-OutputArea-child{break-inside:auto !important}
@@ -182,7 +184,13 @@ class ReportView:
         ladder = list(getattr(self.c.performance, "ladder", ()))
         return ladder.index(tier) + 1 if tier in ladder else 0
 
-    def _table(self, frame: pd.DataFrame, columns: list[tuple[str, str, str]], figure: str) -> str:
+    def _table(
+        self,
+        frame: pd.DataFrame,
+        columns: list[tuple[str, str, str]],
+        figure: str,
+        row_classes: list[str] | None = None,
+    ) -> str:
         """columns: (column, heading, kind) with kind text|points|signed|date."""
         head = "".join(
             f'<th class="{"num" if k in ("points", "signed") else ""}">{esc(h)}</th>'
@@ -200,7 +208,8 @@ class ReportView:
                     cells.append(f"<td>{esc(self.t.date(d)) if d else ''}</td>")
                 else:
                     cells.append(f"<td>{esc(v)}</td>")
-            body.append(f'<tr data-row="{esc(figure)}">{"".join(cells)}</tr>')
+            cls = f' class="{esc(row_classes[i])}"' if row_classes and row_classes[i] else ""
+            body.append(f'<tr data-row="{esc(figure)}"{cls}>{"".join(cells)}</tr>')
         return (
             f'<table data-table="{esc(figure)}"><thead><tr>{head}</tr></thead>'
             f"<tbody>{''.join(body)}</tbody></table>"
@@ -268,9 +277,22 @@ class ReportView:
 <div>{self.fig("total_change", c.total_change, "signed")} {esc(self.L["since last month"])}</div></div>
 </div>
 <p data-figure="certified" data-value="{"yes" if c.certified else "no"}">{esc(cert)}</p>
+{self._no_points()}
 {progress_cards(self)}
 </section></div>"""
         return HTML(body)
+
+    def _no_points(self) -> str:
+        """A partner with no points at all this month: say so, and that the tier is at risk."""
+        c, t = self.c, self.t
+        if Decimal(c.standing.total_points) != 0:
+            return ""
+        text = t("No sold or managed points recorded in {month}.").format(month=str(c.month))
+        if c.credited_tier:
+            text += " " + t("The credited tier {tier} is at risk at the next review.").format(
+                tier=self.tier(c.credited_tier)
+            )
+        return f'<p class="risk" data-figure="no_points" data-value="0"><strong>{esc(text)}</strong></p>'
 
     def points(self) -> HTML:
         c, t = self.c, self.t
@@ -427,31 +449,52 @@ class ReportView:
         )
 
     def renewals(self) -> HTML:
+        """Every renewal due (a PDF has no "show more"), the ones whose decision date has passed
+        without a decision first and marked overdue."""
         c, t = self.c, self.t
-        r = c.renewals
+        r = c.renewals.copy()
         head = esc(t("Renewals due in the next {days} days: {n}")).format(
             days=RENEWAL_DAYS, n=self.fig("renewals_120_days", len(r), "int")
         )
-        shown, more = self._limited(r)
+        decided = {"confirmed", "renewed"}
+        r["overdue"] = [
+            bool(d is not None and d < c.as_of and str(st) not in decided)
+            for d, st in zip(r["decision_deadline"], r["status"], strict=True)
+        ]
+        r = r.sort_values(["overdue", "renewal_date"], ascending=[False, True], kind="stable")
+        r["status_text"] = [
+            f"{t('Overdue')} — {st}" if late else str(st)
+            for late, st in zip(r["overdue"], r["status"], strict=True)
+        ]
+        n_overdue = int(r["overdue"].sum())
+        overdue_note = (
+            "<p class=\"overdue-note\">"
+            + esc(t("Decision date passed without a decision: {n}")).format(
+                n=self.fig("renewals_overdue", n_overdue, "int")
+            )
+            + "</p>"
+            if n_overdue
+            else ""
+        )
         table = (
             self._table(
-                shown,
+                r,
                 [
                     ("client_name", t("Client"), "text"),
                     ("renewal_date", t("Renewal date"), "date"),
                     ("decision_deadline", t("Decide by"), "date"),
                     ("owner", t("Owner"), "text"),
-                    ("status", t("Status"), "text"),
+                    ("status_text", t("Status"), "text"),
                 ],
                 "renewals",
+                ["overdue" if late else "" for late in r["overdue"]],
             )
-            + more
             if len(r)
             else f'<p class="muted">{esc(self.L["No renewals in that time."])}</p>'
         )
         return HTML(
             f'<div class="pk-report"><section><h2>{esc(self.L["Renewals coming up"])}</h2>'
-            f"<p>{head}</p>{table}</section></div>"
+            f"<p>{head}</p>{overdue_note}{table}</section></div>"
         )
 
     def next_tier(self) -> HTML:
@@ -551,4 +594,8 @@ def load_report(
     content = build_content(
         partner_id=partner_id, month=month, db_url=db, rules_file=rules_file, as_of=as_of or None
     )
+    if not locale:  # the notebook's default: the language of the partner's country
+        from partnerkit.reports.params import locale_for_country
+
+        locale = locale_for_country(content.partner_country)
     return ReportView(content, locale, rules_file)

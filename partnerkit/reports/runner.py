@@ -23,8 +23,6 @@ import logging
 import os
 import re
 import shutil
-import subprocess
-import tempfile
 import time
 import uuid
 from dataclasses import asdict, dataclass, field
@@ -35,7 +33,6 @@ from partnerkit.reports.params import Month, build_parameters, parse_month, unkn
 from partnerkit.reports.paths import ReportPaths, report_paths
 from partnerkit.reports.warm import KERNEL_ARGUMENTS, WarmKernelError, engine_name, warm_kernel
 
-CHROMIUM = os.environ.get("PARTNERKIT_CHROMIUM", "/usr/bin/chromium")
 HEADLINE_TAG = "headline"  # the cell whose application/json output is the report's JSON file
 HIDDEN_TAGS = ("headline", "remove_cell")  # cells left out of the HTML/PDF
 HEADLINE_MIME = "application/json"
@@ -89,6 +86,7 @@ class ReportJob:
     # Batch mode: run in this process's warm kernel (heavy modules already imported, namespace
     # and execution count reset before every report) instead of starting a kernel per report.
     warm_kernel: bool = False
+    paper: str = "A4"  # A4 | Letter (pdf.paper_for_country: Letter for US/CA partners)
 
     def parameters(self) -> dict[str, str]:
         month = _month(self.month)
@@ -316,48 +314,49 @@ def _drop_noise(nb: Any) -> Any:
 _SCRIPT_SRC = re.compile(r"<script[^>]*\bsrc=\"https?://[^\"]*\"[^>]*>\s*</script>", re.I)
 
 
+# Print layout (issue 14): fonts that cover every script (Noto CJK for 富士建設株式会社), page 1
+# = headline cards in one row + risks + tier chart, ids never hyphenated or broken, rows and
+# charts never split across pages. The paper size itself is the printer's (pdf.py).
+PRINT_CSS = """<style id="pk-print">
+body,.jp-RenderedHTMLCommon{font-family:system-ui,'Noto Sans','DejaVu Sans','Noto Sans CJK JP',
+  'Noto Sans CJK SC','Noto Sans Arabic',sans-serif}
+.pk-report code,.pk-report [data-figure],.pk-id{hyphens:none;-webkit-hyphens:none;
+  word-break:keep-all;overflow-wrap:normal;white-space:nowrap}
+.pk-report tr.overdue td{color:#b3261e}.pk-report tr.overdue td:first-child{font-weight:600}
+@media print{
+  html,body{font-size:10pt;background:#fff}
+  .jp-Notebook,.jp-Cell,.jp-OutputArea,.jp-OutputArea-output{padding:0 !important;
+    margin:0 !important}
+  .jp-Cell-outputWrapper,.jp-Cell-outputArea{margin:0 !important}
+  .pk-report{max-width:none}
+  .pk-report h1{font-size:1.35rem}.pk-report h2{font-size:1.1rem;margin:.8rem 0 .35rem}
+  .pk-report .cards{flex-wrap:nowrap;gap:.5rem}
+  .pk-report .card{min-width:0;flex:1 1 0;padding:.4rem .6rem}
+  .pk-report .card .big{font-size:1.25rem}
+  .pk-report img{max-height:10.5cm;width:auto;max-width:100%}
+  .pk-report table{font-size:.85rem}
+}
+</style>"""
+
+
 def to_html(nb: Any, title: str) -> str:
     body, _ = _html_exporter().from_notebook_node(
         _drop_noise(nb), resources={"metadata": {"name": title}}
     )
     # The report needs no JavaScript; remote scripts (require.js, MathJax CDNs) only slow the
     # PDF printer down and fail offline.
-    return _SCRIPT_SRC.sub("", body)
+    body = _SCRIPT_SRC.sub("", body)
+    return body.replace("</head>", PRINT_CSS + "\n</head>", 1)
 
 
-def to_pdf(html_file: Path, pdf_file: Path, timeout: float = 120.0) -> None:
-    """Print the HTML with Debian's Chromium (6x cheaper than nbconvert webpdf)."""
-    if not Path(CHROMIUM).exists():
-        raise ReportError(
-            f"cannot make the PDF: {CHROMIUM} is missing (apt-get install chromium, "
-            "or set PARTNERKIT_CHROMIUM, or use --no-pdf)"
-        )
-    with tempfile.TemporaryDirectory(prefix="pk-chromium-") as profile:
-        cmd = [
-            CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-extensions",
-            f"--user-data-dir={profile}",
-            "--no-pdf-header-footer",
-            f"--print-to-pdf={pdf_file}",
-            html_file.resolve().as_uri(),
-        ]
-        try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-        except subprocess.TimeoutExpired:
-            raise ReportError(
-                f"Chromium did not print {html_file.name} within {timeout:g} s"
-            ) from None
-    if proc.returncode != 0 or not pdf_file.exists() or pdf_file.stat().st_size == 0:
-        tail = (proc.stderr or "").strip().splitlines()[-3:]
-        raise ReportError(f"Chromium could not print {html_file.name}: {' | '.join(tail)}")
+def to_pdf(html_file: Path, pdf_file: Path, paper: str = "A4", timeout: float = 120.0) -> None:
+    """Print the HTML with this worker's warm headless Chromium (pdf.py)."""
+    from partnerkit.reports.pdf import PdfError, print_pdf
+
+    try:
+        print_pdf(html_file, pdf_file, paper, timeout)
+    except PdfError as e:
+        raise ReportError(str(e)) from None
 
 
 def headline_of(nb: Any) -> dict[str, Any]:
@@ -417,7 +416,7 @@ def run_report(job: ReportJob) -> ReportResult:
         html.write_text(to_html(nb, f"Tier report — {name} — {job.month}"), encoding="utf-8")
         produced = ["ipynb", "html"]
         if job.pdf:
-            to_pdf(html, tmp / f"{paths.slug}.pdf")
+            to_pdf(html, tmp / f"{paths.slug}.pdf", job.paper)
             produced.append("pdf")
         headline = {**headline, "files": {s: f"{paths.slug}.{s}" for s in [*produced, "json"]}}
         (tmp / f"{paths.slug}.json").write_text(
