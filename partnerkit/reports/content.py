@@ -185,6 +185,8 @@ def gaps_frame(performance: Any) -> pd.DataFrame:
         return pd.DataFrame(columns=cols)
     rows = []
     for g in performance.gap_to(nxt):
+        if g.name == "retention":  # a percentage, shown with C$R in the headline (issue 18)
+            continue
         required = getattr(g, "required", None)
         actual = getattr(g, "actual", None)
         gap = getattr(g, "gap", None)

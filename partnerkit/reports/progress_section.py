@@ -36,6 +36,15 @@ def progress_cards(view: Any) -> str:
     sourced_label = t("12-month sourced MRR")
     cdr_label = t("Customer dollar retention (12-month average)")
     avg_value = "" if r.average_12m is None else str(r.average_12m)
+    gate = ""
+    for tier, reqs in getattr(view.c.performance, "requirements", {}).items():
+        for req in reqs:
+            if req.name == "retention":
+                state = t("met") if req.met else t("not met")
+                gate += '<div class="muted" data-figure="retention_requirement" data-value="{}">{}</div>'.format(
+                    _esc(f"{tier}:{req.required}:{'met' if req.met else 'not met'}"),
+                    _esc(t("{tier} needs at least {minimum}: {state}").format(
+                        tier=view.tier(tier), minimum=t.percent(req.required), state=state)))
     return f"""<h2>{_esc(title)} <span class="muted" style="font-size:.8rem;font-weight:400">{_esc(reading)}</span></h2>
 <div class="cards" data-block="program-progress">
 <div class="card"><div class="muted">{_esc(sourced_label)}</div>
@@ -43,5 +52,5 @@ def progress_cards(view: Any) -> str:
 <div class="muted" data-figure="sourced_mrr_12m_usd" data-value="{_esc(s.usd)}">{_esc(money_sub)}</div></div>
 <div class="card"><div class="muted">{_esc(cdr_label)}</div>
 <div class="big" data-figure="customer_dollar_retention" data-value="{_esc(avg_value)}">{_esc(avg)}</div>
-<div style="color:#ff7a59">{spark}</div><div class="muted">{_esc(policy)}</div></div>
+<div style="color:#ff7a59">{spark}</div><div class="muted">{_esc(policy)}</div>{gate}</div>
 </div>"""

@@ -21,6 +21,11 @@ from partnerkit.ui.dashboard import labels as L
 from partnerkit.ui.dashboard.base import Page
 from partnerkit.ui.dashboard.breakdown import BreakdownView
 from partnerkit.ui.dashboard.html import Raw, esc, table
+from partnerkit.ui.dashboard.program_progress import (
+    ProgramProgressBlock,
+    progress_of,
+    requirement_value,
+)
 from partnerkit.ui.dashboard.state import EXPIRING_DAYS, INITIAL, DashboardState
 
 
@@ -31,6 +36,7 @@ def requirement_label(t: Any, name: str) -> str:
         "sourced": t("Sourced points"),
         "managed": t("Managed points"),
         "certification": t("Solutions Partner certification"),
+        "retention": t("Customer retention (12-month average)"),
     }.get(name, name)
 
 
@@ -47,6 +53,7 @@ class TierPage(Page):
             g(lambda: self.t("Could not open the tab"))(self._tab_changed), "selected_index"
         )
         self._breakdown: BreakdownView | None = None  # its 25 rows are built when first shown
+        self.progress = ProgramProgressBlock(state)  # issue 18: at the top, above the tabs
         self.get_to = W.Dropdown(style=INITIAL, layout=W.Layout(width="260px"))
         self.get_to.add_class("pk-get-to")
         self.get_to.observe(
@@ -123,7 +130,8 @@ class TierPage(Page):
         self._label_toggle()
         if self.calculator is not None:
             self._update_calculator()
-        self.set_children(self.widget, [self.as_of_line(), self.body])
+        self.progress.render()
+        self.set_children(self.widget, [self.as_of_line(), self.progress.widget, self.body])
         self._render_tab(self.tabs.selected_index or 0)
 
     def _tab_changed(self, change: dict[str, Any]) -> None:
@@ -241,10 +249,10 @@ class TierPage(Page):
             return t("{tier} needs a valid Solutions Partner certification.").format(tier=r.tier)
         return t("{tier} needs {required} {what}; you have {actual} ({gap} short).").format(
             tier=r.tier,
-            required=t.points(r.required),
+            required=requirement_value(t, r, r.required),
             what=requirement_label(t, r.name).lower(),
-            actual=t.points(r.actual),
-            gap=t.points(r.gap),
+            actual=requirement_value(t, r, r.actual),
+            gap=requirement_value(t, r, r.gap),
         )
 
     def _performance_html(self, s: Any, c: Any) -> str:
@@ -290,12 +298,12 @@ class TierPage(Page):
                 if with_gap:
                     row.append("" if r.met else t("renew it"))
             else:
-                req = t.points(r.required)
+                req = requirement_value(t, r, r.required)
                 if r.is_derived:
                     req = Raw(f'{esc(req)} <span class="pk-derived">{esc(t("(derived)"))}</span>')
-                row = [name, req, t.points(r.actual)]
+                row = [name, req, requirement_value(t, r, r.actual)]
                 if with_gap:
-                    row.append(t.points(r.gap))
+                    row.append(requirement_value(t, r, r.gap))
             row.append("✔ " + t("Yes") if r.met else "✘ " + t("No"))
             rows.append(row)
         return rows
@@ -333,7 +341,8 @@ class TierPage(Page):
         keep = [r for r in self._safe_gap(perf, c.tier) if r.name != "certification"]
         if keep:
             parts = "; ".join(
-                f"{requirement_label(t, r.name)} {t.points(r.required)}" for r in keep
+                f"{requirement_label(t, r.name)} {requirement_value(t, r, r.required)}"
+                for r in keep
             )
             derived = any(r.is_derived for r in keep)
             items.append(
@@ -349,7 +358,7 @@ class TierPage(Page):
             if gaps:
                 parts = "; ".join(
                     t("{what}: {gap} more").format(
-                        what=requirement_label(t, r.name), gap=t.points(r.gap)
+                        what=requirement_label(t, r.name), gap=requirement_value(t, r, r.gap)
                     )
                     for r in gaps
                 )
@@ -532,6 +541,7 @@ def prefetch(st: DashboardState) -> None:
     st.standing()
     st.credited()
     st.average_tool_usage()
+    progress_of(st)
     tier_chart_png(st)
 
 

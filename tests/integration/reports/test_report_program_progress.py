@@ -49,6 +49,12 @@ def test_the_report_headline_and_json_show_the_core_program_progress(book, tmp_p
     assert Decimal(cdr["data-value"]) == core.retention.average_12m
     assert block.select_one('svg[role="img"]')["aria-label"].startswith(
         "Customer dollar retention, 2025-11 to 2026-10")
+    gate = block.select_one('[data-figure="retention_requirement"]')
+    met = core.retention.average_12m >= Decimal("0.85")
+    assert gate["data-value"] == f"Elite:0.85:{'met' if met else 'not met'}"
+    assert gate.get_text() == f"Elite needs at least 85%: {'met' if met else 'not met'}"
+    # The points gap table lists points requirements only (retention is a percentage).
+    assert not soup.select('[data-figure^="gaps."][data-figure$=".required"][data-value="0.85"]')
     data = json.loads(Path(result.files["json"]).read_text("utf-8"))
     assert data["sourced_mrr_12m"] == core.sourced.as_json()
     assert data["customer_dollar_retention"] == core.retention.as_json()
