@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from partnerkit import dates
 from partnerkit.explain import fmt_points
 from partnerkit.ledger import Ledger, parse_ledger_csv
 from partnerkit.messages import Message, msg
@@ -33,16 +33,17 @@ AS_OF_ENV = "PARTNERKIT_AS_OF"
 
 
 def today() -> dt.date:
-    """Today, or $PARTNERKIT_AS_OF (fixed dates for tests and reproducible reports)."""
-    env = os.environ.get(AS_OF_ENV)
-    return dt.date.fromisoformat(env) if env else dt.date.today()
+    """Today, or $PARTNERKIT_AS_OF (fixed dates for tests and reproducible reports); a bad value
+    names the variable."""
+    return dates.today()
 
 
 def date_arg(text: str) -> dt.date:
+    """A date argument: YYYY-MM-DD within 2000-2100 (argparse names the option)."""
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date; write YYYY-MM-DD") from None
+        return dates.parse_date(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 def _rules(args: argparse.Namespace) -> Rulebook:

@@ -7,6 +7,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from partnerkit import limits
 from partnerkit.rules import Rulebook, RulesError, merge_rules, parse_rules
 
 RULES_ENV = "PARTNERKIT_RULES"
@@ -25,14 +26,14 @@ def _load(path: str | None, mtime: float) -> Rulebook:
     if path is None:
         return base
     p = Path(path)
+    if not p.exists():
+        raise RulesError([f"{path}: rules file not found"])
     try:
-        text = p.read_text("utf-8")
-    except FileNotFoundError:
-        raise RulesError([f"{path}: rules file not found"]) from None
+        text = limits.read_bounded(p, str(path)).decode("utf-8")
     except UnicodeDecodeError:
         raise RulesError([f"{path}: not UTF-8 text; save the rules file as UTF-8"]) from None
-    except OSError as e:
-        raise RulesError([f"{path}: cannot read: {e.strerror}"]) from None
+    except ValueError as e:  # a folder, unreadable, or over the file size limit
+        raise RulesError([str(e)]) from None
     override = parse_rules(text, p.name, default_provenance="user", partial=True)
     return merge_rules(base, override)
 

@@ -431,12 +431,12 @@ def run(args: argparse.Namespace) -> int:
     if not notebooks.is_dir():
         raise ServeError(f"--notebooks {notebooks} is not a folder")
     if args.as_of:
-        import datetime as dt
+        from partnerkit.dates import parse_date
 
         try:
-            dt.date.fromisoformat(args.as_of)
-        except ValueError:
-            raise ServeError(f"--as-of {args.as_of!r} is not a date; use YYYY-MM-DD") from None
+            parse_date(args.as_of, "--as-of")
+        except ValueError as e:
+            raise ServeError(str(e)) from None
     port = args.port or free_port(args.ip if ":" not in args.ip else DEFAULT_IP)
 
     extra_env: dict[str, str] = {}

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import os
 import re
 from dataclasses import dataclass
 
@@ -66,15 +65,9 @@ class Month:
 
 def today() -> dt.date:
     """Today, or the date in $PARTNERKIT_AS_OF (YYYY-MM-DD) when it is set."""
-    pinned = os.environ.get(AS_OF_ENV, "").strip()
-    if not pinned:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(pinned)
-    except ValueError:
-        raise ValueError(
-            f"{AS_OF_ENV}={pinned!r} is not a date; write it as YYYY-MM-DD or unset it"
-        ) from None
+    from partnerkit.dates import today as pinned_or_clock
+
+    return pinned_or_clock()
 
 
 def parse_month(text: str, *, today_: dt.date | None = None) -> Month:
@@ -93,6 +86,9 @@ def parse_month(text: str, *, today_: dt.date | None = None) -> Month:
         month = Month(int(m.group(1)), int(m.group(2)))
     except ValueError as e:
         raise ValueError(f"--month {raw!r}: {e}; write the month as YYYY-MM") from None
+    from partnerkit.dates import check_date
+
+    check_date(month.last_day, f"--month {raw}")
     if month >= Month.of(now):
         raise ValueError(
             f"--month {raw}: that month has not ended yet (today is {now.isoformat()}); "

@@ -208,6 +208,7 @@ class Rulebook:
 
     # -- currencies ------------------------------------------------------------------------------
     def currencies(self, on: dt.date) -> list[str]:
+        on = self._clamp(on)  # before the program: the first rows, as currency_rule uses
         return sorted({c.currency for c in self.currencies_ if c.in_force(on)})
 
     def currency_rule(self, currency: str, on: dt.date) -> CurrencyRule:
@@ -223,6 +224,7 @@ class Rulebook:
 
     # -- growth markets -------------------------------------------------------------------------
     def growth_countries(self, on: dt.date) -> frozenset[str]:
+        on = self._clamp(on)  # as growth_rule: dates before the program use the first rows
         return frozenset(g.country for g in self.growth_markets if g.growth and g.in_force(on))
 
     def growth_rule(self, country: str, on: dt.date) -> GrowthMarketRule | None:

@@ -32,6 +32,10 @@ from partnerkit.rules.model import (
 )
 
 TABLES = ("meta", "ladder", "rates", "currencies", "growth_markets", "tiers", "policy")
+# Bounds of any number in a rules file: program figures are points, thresholds and local amounts
+# per 100 USD (the largest, e.g. IDR, is about 1.6 million); money keeps 4 decimal places.
+MAX_NUMBER = Decimal(1_000_000_000)
+MAX_DECIMALS = 6
 # Keys whose rows form one continuous timeline (no gaps, no overlaps) once the first row starts.
 CONTINUOUS = ("rates", "currencies", "tiers")
 
@@ -82,6 +86,12 @@ def _decimal(raw: dict[str, Any], key: str, table: str, i: int, p: _Problems,
         return None
     if d < 0:
         p.add(table, i, key, f"{d} is negative")
+        return None
+    if d > MAX_NUMBER:
+        p.add(table, i, key, f"{value!r} is more than {MAX_NUMBER:,} (a typo?)")
+        return None
+    if d != 0 and -d.as_tuple().exponent > MAX_DECIMALS:  # type: ignore[operator]
+        p.add(table, i, key, f"{value!r} has more than {MAX_DECIMALS} decimal places")
         return None
     return d
 
@@ -191,6 +201,9 @@ def parse_rules(text: str, source: str = "rules.toml", *, default_provenance: st
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise RulesError([f"{source}: not valid TOML: {e}"]) from None
+    except RecursionError:
+        raise RulesError([f"{source}: arrays or tables nested too deeply to be a rules file"]
+                         ) from None
     for key in doc:
         if key not in TABLES:
             problems.add(key, None, key, f"unknown table; expected one of: {', '.join(TABLES)}")
@@ -207,6 +220,9 @@ def parse_rules(text: str, source: str = "rules.toml", *, default_provenance: st
     untiered = str(ladder.get("untiered", "Untiered"))
     if not partial and not tier_names:
         problems.add("ladder", None, "tiers", "the tier ladder is required")
+    elif partial and "tiers" in ladder and not tier_names:
+        problems.add("ladder", None, "tiers", "an empty ladder would leave no tier; list the "
+                     "tiers lowest first, or remove the key to keep the shipped ladder")
     if len(set(tier_names)) != len(tier_names):
         problems.add("ladder", None, "tiers", "a tier name appears twice")
 
@@ -304,6 +320,12 @@ def parse_rules(text: str, source: str = "rules.toml", *, default_provenance: st
                     meta=dict(meta) if isinstance(meta, dict) else {})
     if not partial:
         validate(book)
+    else:
+        # An override file's own rows must not overlap either (docs/rules.md): the later row
+        # would silently win. Gaps are allowed: the shipped rows fill them.
+        overlaps = _timeline_problems(book, gaps=False)
+        if overlaps:
+            raise RulesError([f"{source}: {o}" for o in overlaps])
     return book
 
 
@@ -324,8 +346,8 @@ def _label(row: _Dated) -> str:
     return f"{row.effective_from.isoformat()}..{end} ({row.source})"
 
 
-def validate(book: Rulebook) -> None:
-    """Whole-book checks: timelines without overlaps or gaps, thresholds rising up the ladder."""
+def _timeline_problems(book: Rulebook, gaps: bool = True) -> list[str]:
+    """Rows of one key whose dates overlap (and, with gaps=True, continuous keys with gaps)."""
     problems: list[str] = []
     for attr, identity in _IDENTITIES.items():
         table = _TABLE_NAME[attr]
@@ -338,9 +360,15 @@ def validate(book: Rulebook) -> None:
                 name = "/".join(str(k) for k in key)
                 if a.effective_to is None or a.effective_to >= b.effective_from:
                     problems.append(f"{table} {name}: {_label(a)} overlaps {_label(b)}")
-                elif (table in CONTINUOUS
+                elif (gaps and table in CONTINUOUS
                       and a.effective_to + dt.timedelta(days=1) != b.effective_from):
                     problems.append(f"{table} {name}: gap between {_label(a)} and {_label(b)}")
+    return problems
+
+
+def validate(book: Rulebook) -> None:
+    """Whole-book checks: timelines without overlaps or gaps, thresholds rising up the ladder."""
+    problems = _timeline_problems(book)
     # Thresholds must rise up the ladder on every date any tier row starts.
     starts = sorted({t.effective_from for t in book.tiers})
     for on in starts:

@@ -13,11 +13,12 @@ from typing import Any
 
 
 def _date(text: str) -> dt.date:
+    from partnerkit.dates import parse_date
+
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a date; write it as YYYY-MM-DD") from None
+        return parse_date(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 def _db(p: argparse.ArgumentParser) -> None:

@@ -26,6 +26,7 @@ import sqlalchemy as sa
 
 from partnerkit import limits
 from partnerkit.countries import ISO_3166_ALPHA2, normalise_country
+from partnerkit.dates import check_date
 from partnerkit.ledger import (
     DEAL_TYPES,
     REQUIRED_COLUMNS,
@@ -324,9 +325,11 @@ def p_currency(v: str, c: Ctx) -> str:
 def _date(v: str) -> dt.date:
     text = v.strip()
     try:
-        return dt.date.fromisoformat(text[:10]) if len(text) >= 10 else dt.date.fromisoformat(text)
+        day = (dt.date.fromisoformat(text[:10]) if len(text) >= 10
+               else dt.date.fromisoformat(text))
     except ValueError:
         raise ValueError(f"{v!r} is not a date; write it as YYYY-MM-DD") from None
+    return check_date(day)
 
 
 def p_date(v: str, _c: Ctx) -> dt.date:
@@ -346,6 +349,7 @@ def p_past_month(v: str, c: Ctx) -> dt.date:
         d = dt.date.fromisoformat(text + "-01" if len(text) == 7 else text[:10]).replace(day=1)
     except ValueError:
         raise ValueError(f"{v!r} is not a month; write it as YYYY-MM") from None
+    check_date(d)
     if d > c.today:
         raise ValueError(f"{text} is in the future (today is {c.today}); it cannot be")
     return d

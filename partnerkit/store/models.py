@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,15 +29,9 @@ PRODUCT_LINES = (
 
 def today() -> dt.date:
     """The day "today" for writes and defaults: $PARTNERKIT_AS_OF (tests, demos) or the clock."""
-    forced = os.environ.get("PARTNERKIT_AS_OF", "").strip()
-    if forced:
-        try:
-            return dt.date.fromisoformat(forced)
-        except ValueError:
-            raise ValueError(
-                f"PARTNERKIT_AS_OF={forced!r} is not a date; write it as YYYY-MM-DD"
-            ) from None
-    return dt.date.today()
+    from partnerkit.dates import today as pinned_or_clock
+
+    return pinned_or_clock()
 
 
 class UnknownPartnerError(ValueError):
