@@ -28,9 +28,10 @@ CSS = """<style>
                     grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); }
 .pk-progress-item { border: 1px solid #cbd6e2; border-radius: 6px; padding: 8px 12px;
                     background: #fff; min-width: 0; }
-.pk-progress-value { font-size: 22px; font-weight: 600; white-space: nowrap; overflow: hidden;
-                     text-overflow: ellipsis; }
-.pk-progress-item .pk-spark { color: #ff7a59; display: block; margin-top: 2px; }
+.pk-progress-value { font-size: clamp(16px, 4.4vw, 22px); font-weight: 600; white-space: nowrap;
+                     overflow: hidden; text-overflow: ellipsis; }
+.pk-progress-row { display: flex; flex-wrap: wrap; align-items: center; gap: 2px 10px; }
+.pk-progress-item .pk-spark { color: #ff7a59; display: block; max-width: 100%; }
 .pk-progress-item .pk-spark .gap { fill: #99afc4; }
 .pk-progress-details { margin-top: 6px; font-size: 13px; }
 .pk-progress-details summary { cursor: pointer; color: #0091ae; padding: 4px 0; }
@@ -87,9 +88,9 @@ class ProgramProgressBlock:
             t("gross") if r.expansion == "gross" else t("net"),
             t("this month {value}").format(
                 value=t.percent(latest, 1) if latest is not None else t("not recorded")))
-        spark = sparkline_svg(
-            r.values, t("Customer dollar retention by month, {first} to {last}").format(
-                first=r.months[0].label, last=r.months[-1].label))
+        spark_label = t("Customer dollar retention by month, {first} to {last}").format(
+            first=r.months[0].label, last=r.months[-1].label)
+        spark = sparkline_svg(r.values, spark_label, width=96)
         items = [
             (t("Credited tier"), c.tier, "credited_tier", c.tier, ""),
             (t("Performance tier"), perf.tier_label, "performance_tier", perf.tier_label, ""),
@@ -99,12 +100,13 @@ class ProgramProgressBlock:
             (t("12-month sourced MRR"), mrr, "sourced_mrr_12m", str(src.amount), mrr_sub),
             (t("Customer dollar retention (C$R)"), avg, "customer_dollar_retention",
              "" if r.average_12m is None else str(r.average_12m),
-             spark + f'<span class="pk-muted">{esc(t("12-month average"))} · '
-             f"{esc(cdr_sub)}</span>"),
+             spark + f'</div><div class="pk-muted">{esc(t("12-month average"))} · '
+             f"{esc(cdr_sub)}</div>"),
         ]
         cells = "".join(
             f'<div class="pk-progress-item"><div class="pk-muted">{esc(label)}</div>'
-            f'<div class="pk-progress-value" data-figure="{name}" data-value="{esc(raw)}">'
+            + ('<div class="pk-progress-row">' if name == "customer_dollar_retention" else "")
+            + f'<div class="pk-progress-value" data-figure="{name}" data-value="{esc(raw)}">'
             f"{esc(text)}</div>"
             + (sub if name == "customer_dollar_retention" else
                f'<div class="pk-muted">{esc(sub)}</div>' if sub else "")
