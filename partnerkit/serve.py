@@ -43,7 +43,10 @@ DEFAULT_PORT = 8866
 DEFAULT_IP = "127.0.0.1"
 DEFAULT_CULL_IDLE_TIMEOUT = 900  # s: a kernel idle (no activity) this long is shut down
 DEFAULT_CULL_INTERVAL = 60  # s: how often idle kernels are looked for
-DEFAULT_POOL_SIZE = 1  # preheated kernels kept ready per notebook (only with --preheat)
+DEFAULT_POOL_SIZE = 2  # preheated kernels kept ready per notebook (only with --preheat)
+# partnerkit's Voilà template (offline, branded: partnerkit/share/jupyter/voila/templates/).
+TEMPLATE = "partnerkit"
+TEMPLATE_ROOT = Path(__file__).resolve().parent / "share" / "jupyter"
 TOKEN_ENV = "PARTNERKIT_TOKEN"
 PASSWORD_HASH_ENV = "PARTNERKIT_PASSWORD_HASH"
 APPS: dict[str, str] = {"dashboard": "dashboard.ipynb", "calculator": "calculator.ipynb"}
@@ -115,9 +118,13 @@ def voila_command(
         raise ServeError(
             f"--port {port} is not a TCP port; use 1024-65535 (default {DEFAULT_PORT})"
         )
+    jupyter_path = os.pathsep.join(
+        p for p in (str(TEMPLATE_ROOT), os.environ.get("JUPYTER_PATH", "")) if p
+    )
     env: dict[str, str] = {
         # ipykernel on 3.11 warns about frozen modules on every kernel start; noise only.
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+        "JUPYTER_PATH": jupyter_path,  # where Voilà finds the partnerkit template
         **dict(extra_env or {}),
     }
     if allowed_hosts:
@@ -131,7 +138,7 @@ def voila_command(
         f"--port={int(port)}",
         f"--Voila.ip={ip}",
         "--show_tracebacks=False",
-        "--template=lab",  # the default template: no gridstack (it loads JS from a CDN)
+        f"--template={TEMPLATE}",  # "lab" without its CDN stylesheet (offline), branded
         f"--MappingKernelManager.cull_idle_timeout={int(cull_idle_timeout)}",
         f"--MappingKernelManager.cull_interval={int(cull_interval)}",
     ]
@@ -360,9 +367,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument(
         "--preheat",
         action=argparse.BooleanOptionalAction,
-        default=False,
-        help="keep kernels that already ran each notebook ready: first page ~1 s faster, but a "
-        "page shows data as of when its kernel was heated (see docs/serving.md)",
+        default=True,
+        help="keep kernels ready that have imported partnerkit and wait for a page: the page "
+        "opens ~1 s sooner and still reads the book, link and date of the moment it is opened "
+        "(default: on; --no-preheat starts a kernel per page; see docs/serving.md)",
     )
     p.add_argument(
         "--pool-size",

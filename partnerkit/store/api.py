@@ -158,6 +158,7 @@ class Store:
             currency=r["currency"], certified_until=_as_date(r["certified_until"]),
             joined_on=_as_date(r["joined_on"]), credited_tier=r["credited_tier"],
             credited_since=_as_date(r["credited_since"]),
+            hubspot_portal_id=str(r["hubspot_portal_id"] or ""),
         )
 
     def team(self, partner_id: str) -> list[TeamMember]:
@@ -505,6 +506,7 @@ class Store:
             "currency": partner.currency, "certified_until": partner.certified_until,
             "joined_on": partner.joined_on, "credited_tier": partner.credited_tier,
             "credited_since": partner.credited_since,
+            "hubspot_portal_id": partner.hubspot_portal_id or "",
         }
         with write_tx(self.engine) as conn:
             upsert_rows(conn, t.partners, [values])

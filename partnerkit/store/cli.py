@@ -63,6 +63,9 @@ def register(sub: Any) -> None:
                         "tier-history)")
     p.add_argument("--credited-since", type=_date, default=None,
                    help="the day HubSpot credited that tier (YYYY-MM-DD)")
+    p.add_argument("--portal-id", default="", metavar="HUB_ID",
+                   help="your own HubSpot portal (Hub) id, digits only: the dashboard's "
+                        "'Company in CRM' links open client records in this portal")
     p.set_defaults(handler=cmd_add_partner)
 
     from partnerkit.store.importer import KINDS
@@ -153,14 +156,27 @@ def cmd_add_partner(args: argparse.Namespace) -> int:
             from partnerkit.store.tier_history import canonical_tier
 
             tier = canonical_tier(store.rules, tier)
+        portal = _portal_id(args.portal_id)
         store.upsert_partner(Partner(
             partner_id=args.partner, name=args.name.strip(),
             country=normalise_country(args.country), currency=ccy,
             certified_until=args.certified_until, joined_on=args.joined_on,
             credited_tier=tier, credited_since=args.credited_since,
+            hubspot_portal_id=portal,
         ), by=_who())
     print(f"partner {args.partner} saved")
     return 0
+
+
+def _portal_id(raw: str | None) -> str:
+    """A HubSpot portal (Hub) id: 1 to 12 digits, or empty (no CRM links)."""
+    text = (raw or "").strip()
+    if text and not (text.isascii() and text.isdigit() and len(text) <= 12):
+        raise ValueError(
+            "--portal-id must be your HubSpot portal (Hub) id: 1 to 12 digits, e.g. 20012345 "
+            "(HubSpot: Settings > Account Defaults)"
+        )
+    return text
 
 
 def cmd_import(args: argparse.Namespace) -> int:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import zlib
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -550,6 +551,8 @@ def _write_book(conn: Any, book: _Book, today: dt.date, rules: Any, record: Any)
         "certified_until": _certified_until(spec, today, rules), "joined_on": spec.joined_on,
         "credited_tier": spec.credited_tier, "credited_since": credited_since,
         "data_refreshed_on": today,
+        # The demo agency's own HubSpot portal: its CRM links then open (issue 11).
+        "hubspot_portal_id": str(20_000_000 + zlib.crc32(pid.encode()) % 1_000_000),
     }])
     # The credited-tier history (issue 12): earlier records, then the current one. Before the
     # first record the credited tier is "not recorded".

@@ -66,6 +66,8 @@ class Partner:
     joined_on: dt.date | None
     credited_tier: str | None
     credited_since: dt.date | None
+    # The partner's OWN HubSpot portal id: its CRM holds the client company records (F1.3.2).
+    hubspot_portal_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)

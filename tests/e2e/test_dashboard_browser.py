@@ -197,11 +197,10 @@ def goto(page: Any, name: str) -> None:
     page.locator(".pk-nav button", has_text=re.compile(f"^{re.escape(name)}$")).click()
 
 
-def row_menu(page: Any, row: Any) -> Any:
-    """The Actions menu on a client row: the menus are one column beside the rows' cells, laid
-    out on the same grid rows, so the n-th row's menu is the n-th menu."""
-    i = row.evaluate("e => [...e.parentElement.children].indexOf(e)")
-    return page.locator(".pk-client-actions select").nth(i)
+def choose(page: Any, row: Any, action: str) -> None:
+    """Open a row's Actions menu button and pick `action` (issue 11: a menu, not a select)."""
+    row.locator(".pk-actions-btn").click()
+    page.locator(".pk-menu").get_by_role("menuitem", name=action).click()
 
 
 def expect(locator: Any) -> Any:
@@ -253,7 +252,10 @@ def test_f1_1_alerts_count_upcoming_renewal_decisions(
     dash.locator(".pk-renewal-toggle").click()
     rows = dash.locator(".pk-renewal-list tbody tr")
     expect(rows).to_have_count(len(due))
-    expect(rows.first).to_contain_text(str(due.iloc[0]["client_name"]))
+    from partnerkit.ui.dashboard.alerts import prioritised
+
+    first = prioritised(due, AS_OF).iloc[0]  # overdue first, then cancellation requests
+    expect(rows.first).to_contain_text(str(first["client_name"]))
     expect(dash.locator(".pk-data-as-of").first).to_contain_text("Data as of")
     dash.locator(".pk-renewal-toggle").click()
     no_error(dash)
@@ -270,12 +272,12 @@ def test_f1_2_client_table_search_filter_sort_paginate_with_mrr_from_the_data_la
     t = t_en()
     expect(dash.locator(".pk-page-text")).to_contain_text(f"Page 1 of {-(-len(data) // 25)}")
     expect(dash.locator(".pk-client-row:visible")).to_have_count(25)
-    expect(dash.locator(".pk-client-actions select:visible")).to_have_count(25)
-    for i in (0, 24):  # each row's Actions menu sits on its row
+    expect(dash.locator(".pk-client-row .pk-actions-btn:visible")).to_have_count(25)
+    for i in (0, 24):  # each row's Actions button sits inside its row (and the table frame)
         rb = dash.locator(".pk-client-row").nth(i).bounding_box()
-        mb = dash.locator(".pk-client-actions select").nth(i).bounding_box()
+        mb = dash.locator(".pk-client-row .pk-actions-btn").nth(i).bounding_box()
         assert rb and mb and rb["y"] <= mb["y"] and mb["y"] + mb["height"] <= rb["y"] + rb["height"]
-        assert mb["x"] >= rb["x"] + rb["width"] - 1
+        assert rb["x"] <= mb["x"] and mb["x"] + mb["width"] <= rb["x"] + rb["width"] + 1
     # Exact MRR in both currencies, for a client found by search.
     r = data[data["currency"] != pcur].iloc[0] if (data["currency"] != pcur).any() else data.iloc[0]
     search(dash, str(r["name"]))
@@ -316,7 +318,7 @@ def test_f1_3_1_client_details_panel_has_four_tabs_with_the_engagement_band(
     name = str(store.renewals_due(book["partner_id"], AS_OF).iloc[0]["client_name"])
     search(dash, name)
     row = dash.locator(".pk-client-row:visible").filter(has_text=name).first
-    row_menu(dash, row).select_option(label="Client details")
+    choose(dash, row, "Client details")
     panel = dash.locator(".pk-client-panel")
     expect(panel.locator(".pk-panel-title")).to_have_text(name)
     for tab in ("Client details", "Renewals", "Portal usage", "Platform engagement"):
@@ -342,12 +344,18 @@ def test_f1_3_1_client_details_panel_has_four_tabs_with_the_engagement_band(
 def test_f1_3_2_company_in_crm_and_f1_3_3_access_client_account_open_hubspot_in_a_new_tab(
     dash: Any,
     outside: list[str],
+    store: Any,
+    book: dict[str, Any],
 ) -> None:
+    partner_portal = store.get_partner(book["partner_id"]).hubspot_portal_id
+    assert partner_portal
     goto(dash, "Clients")
     search(dash, "xss.example")
     row = dash.locator(".pk-client-row:visible").first
     crm = row.locator(".pk-crm-link")
-    expect(crm).to_have_attribute("href", "https://app.hubspot.com/contacts/4242/record/0-2/9191")
+    # The record lives in the PARTNER's CRM: the partner's own portal id, the client's record id.
+    crm_url = f"https://app.hubspot.com/contacts/{partner_portal}/record/0-2/9191"
+    expect(crm).to_have_attribute("href", crm_url)
     expect(crm).to_have_attribute("target", "_blank")
     with dash.context.expect_page() as popup:
         crm.click()
@@ -357,13 +365,20 @@ def test_f1_3_2_company_in_crm_and_f1_3_3_access_client_account_open_hubspot_in_
     with dash.context.expect_page() as popup:
         acc.click()
     popup.value.close()
-    assert "https://app.hubspot.com/contacts/4242/record/0-2/9191" in outside
+    assert crm_url in outside
     assert "https://app.hubspot.com/home?portalId=4242" in outside
-    # The same two actions from the Actions menu give a link to open.
-    row_menu(dash, row).select_option(label="Company in CRM")
-    expect(dash.locator(".pk-action-links a")).to_have_attribute(
-        "href", "https://app.hubspot.com/contacts/4242/record/0-2/9191"
-    )
+    # The same two actions in the Actions menu are links that open in one click.
+    row.locator(".pk-actions-btn").click()
+    item = dash.locator(".pk-menu").get_by_role("menuitem", name=re.compile("Company in CRM"))
+    expect(item).to_have_attribute("href", crm_url)
+    expect(item).to_have_attribute("target", "_blank")
+    expect(item).to_have_attribute("rel", re.compile("noopener"))
+    outside.clear()
+    with dash.context.expect_page() as popup:
+        item.click()
+    popup.value.close()
+    assert crm_url in outside
+    expect(dash.locator(".pk-menu")).to_have_count(0)
     search(dash, "")
     no_error(dash)
 
@@ -378,7 +393,7 @@ def test_f1_3_4_end_services_asks_for_a_reason_removes_the_client_and_undo_resto
     name = str(data.iloc[3]["name"])
     search(dash, name)
     row = dash.locator(".pk-client-row:visible").filter(has_text=name).first
-    row_menu(dash, row).select_option(label="End services")
+    choose(dash, row, "End services")
     box = dash.locator(".pk-end-confirm-box")
     expect(box).to_contain_text(f"End services for {name}?")
     box.locator(".pk-end-reason input").fill("Moved to another agency")
@@ -402,7 +417,7 @@ def test_a_client_named_like_html_is_shown_as_text_and_never_runs(dash: Any) -> 
     search(dash, "onerror")
     row = dash.locator(".pk-client-row:visible").first
     expect(row.locator(".pk-client-name b")).to_have_text(HOSTILE)
-    row_menu(dash, row).select_option(label="Client details")
+    choose(dash, row, "Client details")
     expect(dash.locator(".pk-client-panel .pk-panel-title")).to_have_text(HOSTILE)
     dash.locator(".pk-client-panel .pk-panel-close").click()
     assert dash.locator('img[src="x"]').count() == 0

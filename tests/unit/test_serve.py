@@ -4,6 +4,7 @@ tests/integration/test_serve_cli.py for the real server)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -43,8 +44,11 @@ def test_the_voila_command_serves_the_folder_on_loopback_without_browser_or_trac
     assert "--port=8877" in args
     assert "--Voila.ip=127.0.0.1" in args
     assert "--show_tracebacks=False" in args
-    assert "--template=lab" in args
+    assert "--template=partnerkit" in args  # lab without its CDN stylesheet (issue 11)
     assert not any("gridstack" in a for a in args)
+    template = Path(env["JUPYTER_PATH"].split(os.pathsep)[0]) / "voila/templates/partnerkit"
+    assert (template / "index.html.j2").is_file()
+    assert "cdn." not in (template / "index.html.j2").read_text()
     assert "JUPYTER_TOKEN" not in env
     assert not any("auto_token" in a for a in args)
 
@@ -55,7 +59,15 @@ def test_the_voila_command_culls_idle_kernels() -> None:
     assert "--MappingKernelManager.cull_interval=30" in args
 
 
-def test_preheated_kernels_are_an_option_off_by_default() -> None:
+def test_preheated_kernels_are_a_voila_command_option_and_the_default_of_serve() -> None:
+    import argparse
+
+    from partnerkit import serve
+
+    parser = argparse.ArgumentParser()
+    serve.register(parser.add_subparsers())
+    assert parser.parse_args(["serve"]).preheat is True  # ./dev apps (issue 11)
+    assert parser.parse_args(["serve", "--no-preheat"]).preheat is False
     _, plain = _env_and_args(voila_command("nb"))
     _, heated = _env_and_args(voila_command("nb", preheat=True, pool_size=2))
     assert not any("preheat" in a for a in plain)

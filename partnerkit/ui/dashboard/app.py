@@ -18,12 +18,15 @@ from typing import Any
 import ipywidgets as W
 
 from partnerkit.ui.dashboard.clients import ClientsPage
+from partnerkit.ui.dashboard.deeplink import PAGES as LINK_PAGES
+from partnerkit.ui.dashboard.deeplink import View, page_query_string, parse_view
 from partnerkit.ui.dashboard.html import CSS, esc
 from partnerkit.ui.dashboard.state import INITIAL, DashboardState, Messages, default_as_of
 
 log = logging.getLogger("partnerkit.ui.dashboard")
 
-PAGES = ("clients", "tier", "team")
+PAGES = LINK_PAGES
+TIER_TAB_IDS = ("performance", "breakdown", "progress")  # the Tier page's tabs, in order
 
 
 class NavBar:
@@ -115,8 +118,17 @@ class Dashboard(W.VBox):
     """The whole app. Attributes give tests direct access to each page and control."""
 
     def __init__(
-        self, store: Any, partner_id: str, as_of: dt.date, locale: str, *, prefetch: bool = False
+        self,
+        store: Any,
+        partner_id: str,
+        as_of: dt.date,
+        locale: str,
+        *,
+        prefetch: bool = False,
+        view: View | None = None,
+        default_as_of: dt.date | None = None,
     ) -> None:
+        from partnerkit.ui.dashboard.bridge import Bridge
         from partnerkit.ui.i18n import LANGUAGES
 
         self.messages = Messages()
@@ -125,6 +137,14 @@ class Dashboard(W.VBox):
         )
         st = self.state
         g = self.messages.guard
+        self._default_as_of = default_as_of or as_of
+        self._default_locale = locale if view is None or view.lang is None else "en"
+        self.bridge = Bridge()
+        st.bridge = self.bridge
+        self.bridge.on("action", g(lambda: st.t("Could not run the action"))(self._bridge_action))
+        self.bridge.on("escape", g(lambda: st.t("Could not close the panel"))(self._close_top))
+        self.bridge.on("outside", g(lambda: st.t("Could not close the panel"))(self._close_top))
+        self._tier_watched = False
         self.title = W.HTML()
         partners = st.partners()
         self.partner_picker = W.Dropdown(
@@ -170,6 +190,7 @@ class Dashboard(W.VBox):
         super().__init__(
             [
                 W.HTML(CSS),
+                self.bridge,
                 self.title,
                 self.header,
                 self.messages,
@@ -180,7 +201,8 @@ class Dashboard(W.VBox):
         )
         self.add_class("pk-dash")
         self.add_class("pk-dashboard")
-        self.show_page("clients")
+        st.on_view_change(self._sync_url)
+        self.apply_view(view or View())
         if prefetch:
             self.prefetch_tier()
 
@@ -204,6 +226,87 @@ class Dashboard(W.VBox):
         page.show()
         self.body.children = [page.widget]
         self.nav.mark(name)
+        if name == "tier" and not self._tier_watched:
+            self._tier_watched = True
+            page.tabs.observe(lambda _c: self.state.view_changed(), "selected_index")
+        self.state.view_changed()
+
+    # -- deep links (issue 11) -----------------------------------------------------------------
+    def tier_tab_ids(self) -> tuple[str, ...]:
+        return tuple(getattr(self.tier, "TAB_IDS", TIER_TAB_IDS))
+
+    def apply_view(self, view: View) -> None:
+        """Open the page, tab and client a link asks for; what cannot be shown is said once."""
+        t = self.state.t
+        problems = list(view.problems)
+        page = view.page or ("tier" if view.tab else "clients")
+        self.show_page(page)
+        if page == "tier" and view.tab:
+            ids = self.tier_tab_ids()
+            if view.tab in ids:
+                self.tier.tabs.selected_index = ids.index(view.tab)
+            else:
+                problems.append(("tab", view.tab))
+        if view.client:
+            known = set(self.state.client_table()["client_id"].astype(str))
+            if view.client in known:
+                if page != "clients":
+                    self.show_page("clients")
+                self.clients.do_action(view.client, "details")
+            else:
+                problems.append(("client", view.client))
+        if problems:
+            self.messages.info(
+                " ".join(
+                    t("The link's {name}={value} could not be used; showing the default.").format(
+                        name=name, value=value
+                    )
+                    for name, value in problems
+                )
+            )
+        self._sync_url()
+
+    def current_view(self) -> View:
+        st = self.state
+        page = self.nav.value
+        tab = None
+        if page == "tier":
+            ids = self.tier_tab_ids()
+            i = self.tier.tabs.selected_index or 0
+            tab = ids[i] if 0 <= i < len(ids) and i else None
+        client = None
+        if page == "clients" and "clients" in dict(self.pages.built()):
+            client = self.clients.panel.client_id
+        first = str(self.partner_picker.options[0][1]) if self.partner_picker.options else ""
+        return View(
+            partner=st.partner_id if st.partner_id != first else None,
+            page=page if page != "clients" else None,
+            tab=tab,
+            as_of=st.as_of if st.as_of != self._default_as_of else None,
+            lang=st.locale if st.locale != self._default_locale else None,
+            client=client,
+        )
+
+    def _sync_url(self) -> None:
+        self.bridge.query = self.current_view().to_query()
+
+    def _bridge_action(self, msg: dict[str, Any]) -> None:
+        if self.nav.value != "clients":
+            return
+        action, client = str(msg.get("action", "")), str(msg.get("client", ""))
+        if action == "restore":
+            self.clients.ended.restore(client)
+        elif action in ("details", "end"):
+            self.clients.do_action(client, action)
+
+    def _close_top(self, _msg: Any = None) -> None:
+        page = self.nav.value
+        if page == "clients":
+            self.clients.close_top()
+        elif page == "tier":
+            bd = getattr(self.tier, "_breakdown", None)  # never built just to be closed
+            if bd is not None and getattr(bd, "selected", None):
+                bd.close_client()
 
     @property
     def clients(self) -> ClientsPage:
@@ -238,9 +341,12 @@ class Dashboard(W.VBox):
     def _language(self, change: dict[str, Any]) -> None:
         if change["new"]:
             self.state.set_locale(change["new"])
+            self.state.view_changed()
 
     def _relabel_on_change(self, what: str) -> None:
         self._relabel()
+        if what in ("partner", "as_of"):
+            self.state.view_changed()
 
     def _relabel(self) -> None:
         t = self.state.t
@@ -315,12 +421,17 @@ def build_dashboard(
     locale: str | None = None,
     as_of: dt.date | str | None = None,
     prefetch: bool | None = None,
+    query: str | None = None,
 ) -> W.Widget:
     """The dashboard widget for the database at `db_url` ($PARTNERKIT_DB, else the demo book).
 
     Errors a user can fix (no partners, unknown partner, bad date) come back as a plain message
     widget, never a traceback. `prefetch` (default: on inside a Jupyter kernel, i.e. in Voilà)
     computes the Tier page in the background once the Clients page is built.
+
+    `query` (default: the query string Voilà passed, $QUERY_STRING) opens the view a deep link
+    names (docs/dashboard.md, "Deep links"); arguments given here win over it, and it wins over
+    $PARTNERKIT_PARTNER / $PARTNERKIT_LANG. A bad value in it falls back with a visible note.
     """
     from partnerkit.store import ensure_demo_database, open_store
     from partnerkit.ui.i18n import normalise_language
@@ -336,7 +447,11 @@ def build_dashboard(
                 "the database has no partners yet: run 'partnerkit demo' or import "
                 "your data with 'partnerkit import'"
             )
-        pid = partner_id or os.environ.get("PARTNERKIT_PARTNER") or ids[0]
+        view = parse_view(page_query_string() if query is None else query)
+        if view.partner and view.partner not in ids and not partner_id:
+            view.problems.append(("partner", view.partner))
+            view.partner = None
+        pid = partner_id or view.partner or os.environ.get("PARTNERKIT_PARTNER") or ids[0]
         if pid not in ids:
             raise ValueError(f"unknown partner {pid!r}; known partners: {', '.join(ids)}")
         if isinstance(as_of, str):
@@ -344,10 +459,19 @@ def build_dashboard(
                 as_of = dt.date.fromisoformat(as_of)
             except ValueError:
                 raise ValueError(f"as_of={as_of!r} is not a date; use YYYY-MM-DD") from None
-        day = as_of or default_as_of()
-        lang = normalise_language(locale or os.environ.get("PARTNERKIT_LANG") or "en")
+        usual_day = default_as_of()  # read now: a preheated kernel reads it when the page opens
+        day = as_of or view.as_of or usual_day
+        lang = normalise_language(
+            locale or view.lang or os.environ.get("PARTNERKIT_LANG") or "en"
+        )
         return Dashboard(
-            store, pid, day, lang, prefetch=_in_kernel() if prefetch is None else prefetch
+            store,
+            pid,
+            day,
+            lang,
+            prefetch=_in_kernel() if prefetch is None else prefetch,
+            view=view,
+            default_as_of=usual_day,
         )
     except Exception as e:
         log.exception("dashboard: could not start")

@@ -23,6 +23,27 @@ DEAL_TYPES = ("sourced", "assisted", "managed-only")
 MARKETS = ("growth", "standard")
 
 
+def credit_mask(df: pd.DataFrame, deal_type: str) -> pd.Series:
+    """Rows with active points of `deal_type` (sourced / assisted / managed-only)."""
+
+    def pos(col: str) -> pd.Series:
+        return df[col].map(lambda v: v is not None and v == v and v > 0)
+
+    if deal_type in ("sourced", "assisted"):
+        return pos(deal_type)
+    if deal_type == "managed-only":
+        return pos("managed") & ~pos("sourced") & ~pos("assisted")
+    raise ValueError(f"unknown deal type {deal_type!r}")
+
+
+def credit_types(t: Any, r: dict[str, Any]) -> str:
+    """The credit types a client has active points of, from its points (never its stored type)."""
+    kinds = [k for k in ("sourced", "assisted") if (r.get(k) or 0) > 0]
+    if not kinds:
+        return L.deal_type(t, "managed-only") if (r.get("managed") or 0) > 0 else "—"
+    return ", ".join(L.deal_type(t, k) for k in kinds)
+
+
 class BreakdownView:
     def __init__(self, state: DashboardState) -> None:
         self.state = state
@@ -31,6 +52,7 @@ class BreakdownView:
         self.market = ""
         self.page_no = 0
         self.selected: str | None = None
+        self._selected_name = ""
         self.filtered = pd.DataFrame()
         self._quiet = False
         self._memo_standing: Any = None
@@ -53,6 +75,7 @@ class BreakdownView:
         # handful of widget messages, not two per row: the browser draws after the last one.
         self.names = W.ToggleButtons(options=[], value=None, layout=W.Layout(display="none"))
         self.names.add_class("pk-breakdown-names")
+        self.names.add_class("pk-opens-panel")  # a click on a name is not a click elsewhere
         self.names.observe(
             g(lambda: self.t("Could not show the client's points"))(self._name_clicked), "value"
         )
@@ -81,15 +104,22 @@ class BreakdownView:
         self.close_btn.on_click(
             g(lambda: self.t("Could not close the panel"))(lambda _b: self.close_client())
         )
-        self.drawer = W.VBox(
-            [W.HBox([self.close_btn], layout=W.Layout(justify_content="flex-end")), self.detail],
-            layout=W.Layout(width="760px", max_width="95vw", padding="8px 12px", display="none"),
+        # Beside the table (which narrows) on a desktop, a full-screen sheet on a phone; its ✕
+        # heads the panel and stays on top while the content scrolls (issue 11).
+        self.drawer_title = W.HTML()
+        head = W.HBox(
+            [self.drawer_title, self.close_btn],
+            layout=W.Layout(justify_content="space-between", align_items="center"),
         )
-        self.drawer.add_class("pk-client-panel")
-        self.drawer.add_class("pk-points-drawer")
+        head.add_class("pk-panel-head")
+        self.drawer = W.VBox(
+            [head, self.detail], layout=W.Layout(padding="0 12px 8px 12px", display="none")
+        )
+        for cls in ("pk-client-panel", "pk-points-drawer", "pk-closable"):
+            self.drawer.add_class(cls)
         # Built once: a language switch or a filter changes texts and values, never the tree.
         self.title = W.HTML()
-        self.widget = W.VBox(
+        self.main = W.VBox(
             [
                 self.title,
                 W.HBox(
@@ -102,9 +132,12 @@ class BreakdownView:
                     [self.prev_btn, self.page_label, self.next_btn],
                     layout=W.Layout(align_items="center"),
                 ),
-                self.drawer,
-            ]
+            ],
+            layout=W.Layout(flex="1 1 auto", min_width="0"),
         )
+        self.main.add_class("pk-breakdown-main")
+        self.widget = W.HBox([self.main, self.drawer], layout=W.Layout(width="100%"))
+        self.widget.add_class("pk-breakdown-view")
 
     @property
     def t(self) -> Any:
@@ -149,8 +182,14 @@ class BreakdownView:
         )
 
     def close_client(self) -> None:
+        closed = self._selected_name if self.selected else None
         self.selected = None
         self.drawer.layout.display = "none"
+        bridge = getattr(self.state, "bridge", None)
+        if closed and bridge is not None:  # focus back to the client's name button
+            from partnerkit.ui.dashboard.bridge import attribute_selector
+
+            bridge.move_focus(f".pk-breakdown-names button{attribute_selector('title', closed)}")
 
     def _filters(self, _change: Any) -> None:
         if self._quiet:
@@ -161,9 +200,12 @@ class BreakdownView:
         self._apply()
 
     def filtered_points(self) -> pd.DataFrame:
+        """F2.6.1 follows the POINTS, not the client's stored deal type (issue 11): a client is
+        listed under every credit type it has active points of ("managed-only": managed points
+        and no active sold points)."""
         df = self.state.standing().per_client
         if self.deal_type:
-            df = df[df["deal_type"] == self.deal_type]
+            df = df[credit_mask(df, self.deal_type)]
         if self.market:
             df = df[df["market"] == self.market]
         return df
@@ -233,7 +275,7 @@ class BreakdownView:
                 t.points(r["assisted_exact"]),
                 t.points(r["managed_exact"]),
                 t.points(r["total_exact"]),
-                L.deal_type(t, r["deal_type"]),
+                credit_types(t, r),
                 L.market(t, r["market"]),
             ]
             memo[key] = (
@@ -277,6 +319,11 @@ class BreakdownView:
         ev = s.client_events(client_id)
         row = s.per_client[s.per_client["client_id"] == client_id]
         name = str(row.iloc[0]["client_name"]) if len(row) else client_id
+        self._selected_name = name
+        self.drawer_title.value = f'<h3 class="pk-panel-title">{esc(t("Points breakdown"))}</h3>'
+        bridge = getattr(self.state, "bridge", None)
+        if bridge is not None:
+            bridge.move_focus(".pk-points-drawer .pk-points-close")
         sold = row.iloc[0]["sold_exact"] if len(row) else 0
         managed = row.iloc[0]["managed_exact"] if len(row) else 0
         sales = ev[ev["kind"] == "sold"]

@@ -46,6 +46,7 @@ class ClientPanel:
     def __init__(self, state: DashboardState) -> None:
         self.state = state
         self.client_id: str | None = None
+        self.last_client: str | None = None  # the client just closed (focus returns to its row)
         self.client_name = ""
         self.on_close: Callable[[], None] | None = None
         self.title = W.HTML()
@@ -58,18 +59,23 @@ class ClientPanel:
             )
         )
         self.tabs = W.Tab(children=[W.HTML() for _ in TAB_MSGIDS])
+        # The title and the ✕ stay at the top of the panel while its content scrolls.
+        self.head = W.HBox(
+            [self.title, self.close_btn],
+            layout=W.Layout(justify_content="space-between", align_items="center"),
+        )
+        self.head.add_class("pk-panel-head")
         self.tabs.add_class("pk-client-tabs")
         self.widget = W.VBox(
             [
-                W.HBox(
-                    [self.title, self.close_btn],
-                    layout=W.Layout(justify_content="space-between", align_items="center"),
-                ),
+                self.head,
                 self.tabs,
             ],
-            layout=W.Layout(width="520px", max_width="95vw", padding="8px 12px", display="none"),
+            layout=W.Layout(padding="0 12px 8px 12px", display="none"),
         )
         self.widget.add_class("pk-client-panel")
+        self.widget.add_class("pk-closable")
+        self.widget.add_class("pk-details-panel")
         self.relabel()
 
     @property
@@ -94,6 +100,7 @@ class ClientPanel:
         self.tabs.selected_index = 0
 
     def close(self) -> None:
+        self.last_client = self.client_id
         self.client_id = None
         self.widget.layout.display = "none"
         if self.on_close:
@@ -199,8 +206,26 @@ class ClientPanel:
             f"<h4>{esc(t('Company'))}</h4>"
             f'<table class="pk-table pk-company">{rows}</table>'
             f"<h4>{esc(t('HubSpot subscriptions'))}</h4>"
-            + self._frame_html(subs, sub_cols, t("No subscriptions stored for this client."))
+            + self._records_html(subs, sub_cols, t("No subscriptions stored for this client."))
         )
+
+    def _records_html(self, df: pd.DataFrame, columns: list[str], empty: str) -> str:
+        """One small label/value table per record: a narrow panel shows every value in full
+        (a wide 7-column table would be cut or broken into one letter per line)."""
+        t = self.t
+        if df is None or df.empty:
+            return f'<p class="pk-empty">{esc(empty)}</p>'
+        parts = []
+        for r in df.to_dict("records"):
+            ccy = r.get("currency")
+            rows = "".join(
+                f"<tr><th>{esc(L.column(t, c))}</th>"
+                f"<td>{esc(self._fmt(c, r.get(c), ccy))}</td></tr>"
+                for c in columns
+                if c in r and not _is_blank(r.get(c))
+            )
+            parts.append(f'<table class="pk-table pk-subscription">{rows}</table>')
+        return '<div class="pk-records">' + "".join(parts) + "</div>"
 
     def _renewals_html(self, renewals: pd.DataFrame) -> str:
         t = self.t

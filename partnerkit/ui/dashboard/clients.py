@@ -16,12 +16,12 @@ from typing import Any
 
 import ipywidgets as W
 import pandas as pd
-from ipywidgets.widgets.widget_description import DescriptionStyle
 
+from partnerkit.ui.dashboard import alerts as A
 from partnerkit.ui.dashboard import labels as L
 from partnerkit.ui.dashboard.base import Page
 from partnerkit.ui.dashboard.client_panel import ClientPanel
-from partnerkit.ui.dashboard.html import esc, link, table
+from partnerkit.ui.dashboard.html import attr, esc, link
 from partnerkit.ui.dashboard.state import (
     INITIAL,
     DashboardState,
@@ -30,7 +30,13 @@ from partnerkit.ui.dashboard.state import (
 )
 
 PAGE_SIZE = 25
-ROW_COLUMNS = "minmax(170px,2.2fr) 108px 122px minmax(140px,1.6fr) 112px 112px 118px 140px"
+# Name, relationship, market, products, usage, MRR (partner), MRR (client), links, Actions. The
+# Actions column is inside the row (and the table frame); with a panel open the table narrows
+# and the Products and client-currency columns give way (CSS, .pk-panel-open).
+ROW_COLUMNS = (
+    "minmax(150px,2fr) minmax(84px,.8fr) minmax(96px,.9fr) minmax(120px,1.5fr) 118px "
+    "minmax(104px,1fr) minmax(104px,1fr) 96px 112px"
+)
 
 # Sort keys: msgid of the label -> (column, default descending?)
 SORT_KEYS: dict[str, tuple[str, bool]] = {
@@ -45,6 +51,7 @@ NUMERIC_SORT = {"mrr_partner_currency", "engagement_score", "tools_used"}
 RELATIONSHIPS = ("sold", "managed", "both")
 MARKETS = ("growth", "standard")
 ACTIONS = ("details", "crm", "account", "end")
+VIEWS = ("active", "ended")
 
 
 def _text(v: Any) -> str:
@@ -90,7 +97,6 @@ class ClientsPage(Page):
         self.panel.widget.layout.display = "none"
         self.last_ended: tuple[str, str] | None = None  # (client_id, name) for Undo
         self._pending_end: tuple[str, str] | None = None
-        self._slot_ids: list[str | None] = [None] * PAGE_SIZE
         self._build()
 
     # -- widgets (built once; texts set in render() so the language can change) ----------------
@@ -105,13 +111,40 @@ class ClientsPage(Page):
         self.alerts_toggle.observe(
             g(lambda: self.t("Could not show the renewal list"))(self._toggle_alerts), "value"
         )
+        self.alerts_sort = W.Dropdown(
+            style=INITIAL, layout=W.Layout(width="320px", display="none")
+        )
+        self.alerts_sort.add_class("pk-alerts-sort")
+        self.alerts_sort.observe(
+            g(lambda: self.t("Could not show the renewal list"))(self._alerts_sorted), "value"
+        )
+        self.low_alert = W.HTML()
+        self.low_alert.add_class("pk-low-engagement")
+        self.low_toggle = W.ToggleButton(value=False)
+        self.low_toggle.add_class("pk-low-toggle")
+        self.low_list = W.HTML(layout=W.Layout(display="none"))
+        self.low_list.add_class("pk-low-list")
+        self.low_toggle.observe(
+            g(lambda: self.t("Could not show the renewal list"))(
+                lambda _c: self._render_low_engagement()
+            ),
+            "value",
+        )
+        self.totals = W.HTML()
+        self.totals.add_class("pk-book-totals-box")
 
-        self.search = W.Text(continuous_update=False, style=INITIAL, layout=W.Layout(width="300px"))
+        # Filters as the user types (a book of 5,000 clients filters in a few ms).
+        self.search = W.Text(continuous_update=True, style=INITIAL, layout=W.Layout(width="300px"))
         self.search.add_class("pk-client-search")
         self.rel_filter = W.Dropdown(style=INITIAL, layout=W.Layout(width="280px"))
         self.rel_filter.add_class("pk-rel-filter")
         self.market_filter = W.Dropdown(style=INITIAL, layout=W.Layout(width="280px"))
         self.market_filter.add_class("pk-market-filter")
+        self.view_filter = W.Dropdown(style=INITIAL, layout=W.Layout(width="280px"))
+        self.view_filter.add_class("pk-view-filter")
+        self.view_filter.observe(
+            g(lambda: self.t("Could not update the client table"))(self._view_changed), "value"
+        )
         self.sort_by = W.Dropdown(style=INITIAL, layout=W.Layout(width="300px"))
         self.sort_by.add_class("pk-sort-by")
         self.sort_desc = W.ToggleButton(value=False, layout=W.Layout(width="130px"))
@@ -136,33 +169,20 @@ class ClientsPage(Page):
         )
 
         self.header_row = W.HTML()
-        # The visible rows are ONE HTML (the cells of every row) beside ONE column of the rows'
-        # Actions menus, laid out by CSS as one grid (the two widgets' boxes are
-        # `display: contents`), so each menu sits on its row whatever the row's height. A search,
-        # filter, sort or page change then sends one message for the rows, not one per row; the
-        # menus unused on a short page are hidden by one class on the grid (pk-rows-<n>).
+        # The visible rows are ONE HTML widget: a search, filter, sort or page change sends one
+        # message. Each row carries its own Actions menu button (a real menu, drawn by the
+        # dashboard's Bridge in the browser) and its CRM / Account links as data attributes.
         self.rows_html = W.HTML()
         self.rows_html.add_class("pk-client-rows")
         self.row_fragments: list[str] = []  # the visible rows' HTML, top to bottom
-        self.row_action: list[W.Dropdown] = []
-        action_layout = W.Layout(width="170px")
-        action_style = DescriptionStyle()
-        for i in range(PAGE_SIZE):
-            d = W.Dropdown(layout=action_layout, style=action_style)
-            d.add_class("pk-actions")
-            d.observe(
-                g(lambda: self.t("Could not run the action"))(self._action_handler(i)), "value"
-            )
-            self.row_action.append(d)
-        self.actions = W.VBox(self.row_action)
-        self.actions.add_class("pk-client-actions")
-        self.grid = W.HBox([self.rows_html, self.actions])
+        self.grid = W.VBox([self.header_row, self.rows_html])
         self.grid.add_class("pk-client-grid")
-        self.grid.add_class("pk-rows-0")
         self.empty = W.HTML()
 
-        # End services: confirmation with a reason, then Undo (F1.3.4).
+        # End services: a dialog centred in the viewport with a reason, then Undo (F1.3.4).
         self.confirm_text = W.HTML()
+        self.end_error = W.HTML()
+        self.end_error.add_class("pk-end-error")
         self.reason = W.Text(style=INITIAL, layout=W.Layout(width="400px"))
         self.reason.add_class("pk-end-reason")
         self.confirm_btn = W.Button(button_style="danger")
@@ -170,11 +190,16 @@ class ClientsPage(Page):
         self.cancel_btn = W.Button()
         self.cancel_btn.add_class("pk-end-cancel")
         self.confirm_box = W.VBox(
-            [self.confirm_text, W.HBox([self.reason, self.confirm_btn, self.cancel_btn])],
+            [
+                self.confirm_text,
+                self.reason,
+                self.end_error,
+                W.HBox([self.confirm_btn, self.cancel_btn], layout=W.Layout(flex_flow="row wrap")),
+            ],
             layout=W.Layout(display="none"),
         )
-        self.confirm_box.add_class("pk-card")
-        self.confirm_box.add_class("pk-end-confirm-box")
+        for cls in ("pk-card", "pk-end-confirm-box", "pk-dialog", "pk-closable"):
+            self.confirm_box.add_class(cls)
         self.confirm_btn.on_click(g(lambda: self.t("Could not end services"))(self._confirm_end))
         self.cancel_btn.on_click(g(lambda: self.t("Could not end services"))(self._cancel_end))
         self.undo_text = W.HTML()
@@ -188,41 +213,58 @@ class ClientsPage(Page):
         self.link_box = W.HTML()
         self.link_box.add_class("pk-action-links")
         self.panel.on_close = self._panel_closed
+        from partnerkit.ui.dashboard.ended import EndedView
+
+        self.ended = EndedView(self.state, self)
         # The page's layout is built once: a re-render (language, date, partner) changes texts
         # and values only, so the browser never redraws the rows' widget tree.
         self.alerts_heading = W.HTML()
         self.clients_heading = W.HTML()
+        self.pager = W.HBox(
+            [self.prev_btn, self.page_label, self.next_btn], layout=W.Layout(align_items="center")
+        )
+        self.pager.add_class("pk-pager")
         main = W.VBox(
             [
                 self.alerts_heading,
-                W.HBox([self.alerts, self.alerts_toggle], layout=W.Layout(align_items="center")),
-                self.alerts_list,
-                self.clients_heading,
                 W.HBox(
-                    [self.search, self.rel_filter, self.market_filter],
+                    [self.alerts, self.alerts_toggle, self.alerts_sort],
+                    layout=W.Layout(align_items="center", flex_flow="row wrap"),
+                ),
+                self.alerts_list,
+                W.HBox(
+                    [self.low_alert, self.low_toggle],
+                    layout=W.Layout(align_items="center", flex_flow="row wrap"),
+                ),
+                self.low_list,
+                self.clients_heading,
+                self.totals,
+                W.HBox(
+                    [self.view_filter, self.search, self.rel_filter, self.market_filter],
                     layout=W.Layout(flex_flow="row wrap"),
                 ),
                 W.HBox([self.sort_by, self.sort_desc], layout=W.Layout(flex_flow="row wrap")),
                 self.confirm_box,
                 self.undo_box,
                 self.link_box,
-                self.header_row,
                 self.grid,
+                self.ended.widget,
                 self.empty,
-                W.HBox(
-                    [self.prev_btn, self.page_label, self.next_btn],
-                    layout=W.Layout(align_items="center"),
-                ),
+                self.pager,
             ],
             layout=W.Layout(flex="1 1 auto", min_width="0"),
         )
+        main.add_class("pk-clients-main")
         self.body = W.HBox([main, self.panel.widget], layout=W.Layout(width="100%"))
+        self.body.add_class("pk-clients-body")
 
     # -- rendering -----------------------------------------------------------------------------
     def render(self) -> None:
         t = self.t
         self._relabel()
         self._render_alerts()
+        self._render_low_engagement()
+        self._render_totals()
         self._apply()
         self.alerts_heading.value = f"<h3>{esc(t('Alerts'))}</h3>"
         self.clients_heading.value = f"<h3>{esc(t('Clients'))}</h3>"
@@ -261,18 +303,35 @@ class ClientsPage(Page):
         self.sort_desc.description = t("Descending")
         self.prev_btn.description = "◀ " + t("Previous")
         self.next_btn.description = t("Next") + " ▶"
-        opts = [
-            (t("Actions…"), ""),
-            (t("Client details"), "details"),
-            (t("Company in CRM"), "crm"),
-            (t("Access client account"), "account"),
-            (t("End services"), "end"),
-        ]
-        for d in self.row_action:
-            self._set_options(d, opts, "")
+        self._set_options(
+            self.view_filter,
+            [(t("Active clients"), "active"), (t("Ended services"), "ended")],
+            self.ended.view,
+            t("Show"),
+        )
+        bridge = getattr(self.state, "bridge", None)
+        if bridge is not None:  # the menu's labels, in the current language
+            bridge.labels = {
+                "details": t("Client details"),
+                "crm": t("Company in CRM"),
+                "account": t("Access client account"),
+                "end": t("End services"),
+            }
         self._relabel_end_forms()
         self.alerts_toggle.description = (
             t("Hide list") if self.alerts_toggle.value else t("Show list")
+        )
+        self._set_options(
+            self.alerts_sort,
+            [
+                (t("Most urgent first"), "urgency"),
+                (t("Decision deadline"), "deadline"),
+                (t("Renewal date"), "renewal"),
+                (t("Client"), "client"),
+                (t("Status"), "status"),
+            ],
+            self.alerts_sort.value or "urgency",
+            t("Sort by"),
         )
         p = self.state.partner
         hdr = [
@@ -284,15 +343,16 @@ class ClientsPage(Page):
             t("MRR ({currency})").format(currency=p.currency),
             t("MRR (client currency)"),
             t("Links"),
+            t("Actions"),
         ]
         numeric = {5, 6}
         cells = "".join(
-            f'<div class="{"num" if i in numeric else ""}">{esc(h)}</div>'
+            f'<div class="pk-col-{i} {"num" if i in numeric else ""}" title="{esc(h)}">'
+            f"{esc(h)}</div>"
             for i, h in enumerate(hdr)
         )
         self.header_row.value = (
-            f'<div class="pk-row pk-head" style="--pk-cols:{ROW_COLUMNS}; '
-            f'margin-right:178px">{cells}</div>'
+            f'<div class="pk-row pk-head" role="row" style="--pk-cols:{ROW_COLUMNS}">{cells}</div>'
         )
         self.panel.relabel()
 
@@ -306,6 +366,7 @@ class ClientsPage(Page):
                 self.reason.placeholder = t("Why are services ending?")
             self.confirm_btn.description = t("End services")
             self.cancel_btn.description = t("Cancel")
+            self.end_error.value = ""
         if self.undo_box.layout.display != "none":
             self.undo_btn.description = t("Undo")
 
@@ -328,9 +389,11 @@ class ClientsPage(Page):
             "{n} upcoming renewal decision in the next {days} days",
             "{n} upcoming renewal decisions in the next {days} days",
             n,
-        ).format(n=t.decimal(n, 0), days=self.state.renewal_days)
+        ).format(n="\x00", days=self.state.renewal_days)
         cls = "pk-alert" if n else "pk-ok"
-        self.alerts.value = f'<div class="{cls}"><b class="pk-alert-count">{esc(t.decimal(n, 0))}</b> · {esc(text)}</div>'  # noqa: E501
+        # The count once, in bold inside the sentence (was "34 · 34 upcoming ...").
+        count = f'<b class="pk-alert-count">{esc(t.decimal(n, 0))}</b>'
+        self.alerts.value = f'<div class="{cls}">{esc(text).replace(chr(0), count)}</div>'
         self.alerts_toggle.layout.display = "" if n else "none"
         # The list (one row per decision: thousands on a large book) is built only while it is
         # open; closed, it costs the browser nothing.
@@ -339,40 +402,68 @@ class ClientsPage(Page):
     def _alerts_list_html(self) -> str:
         t = self.t
         due = self.state.renewals_due()
-        rows = []
-        for r in due.itertuples(index=False):
-            d = r._asdict()
-            rows.append(
-                [
-                    _text(d.get("client_name", d.get("name", ""))),
-                    t.date(d["renewal_date"]) if _text(d.get("renewal_date")) else "",
-                    t.date(d["decision_deadline"]) if _text(d.get("decision_deadline")) else "",
-                    L.renewal_status(t, _text(d.get("status"))),
-                    _text(d.get("current_subscription", "")),
-                    _text(d.get("renewal_subscription", "")),
-                    _text(d.get("communication_owner", d.get("owner", ""))),
-                ]
+        if due.empty:
+            return '<p class="pk-empty">{}</p>'.format(
+                esc(
+                    t("No renewal decisions in the next {days} days").format(
+                        days=self.state.renewal_days
+                    )
+                )
             )
-        return table(
-            [
-                t("Client"),
-                t("Renewal date"),
-                t("Decision deadline"),
-                t("Status"),
-                t("Current subscription"),
-                t("Renewal subscription"),
-                t("Renewal communication owner"),
-            ],
-            rows,
-            empty=t("No renewal decisions in the next {days} days").format(
-                days=self.state.renewal_days
-            ),
+        return A.renewal_rows_html(t, due, self.state.as_of, self.alerts_sort.value or "urgency")
+
+    def _render_low_engagement(self) -> None:
+        """The second alert: clients in the Low engagement band (the list only while open)."""
+        t = self.t
+        low = A.low_engagement(self.state.client_table(), self.state.engagement_band)
+        n = len(low)
+        text = t.n(
+            "{n} client with low platform engagement (Low band)",
+            "{n} clients with low platform engagement (Low band)",
+            n,
+        ).format(n="\x00")
+        count = f'<b class="pk-low-count">{esc(t.decimal(n, 0))}</b>'
+        cls = "pk-alert" if n else "pk-ok"
+        self.low_alert.value = f'<div class="{cls}">{esc(text).replace(chr(0), count)}</div>'
+        self.low_toggle.layout.display = "" if n else "none"
+        self.low_toggle.description = t("Hide list") if self.low_toggle.value else t("Show list")
+        self.low_list.value = (
+            A.low_engagement_html(t, low) if self.low_toggle.value and n else ""
+        )
+        self.low_list.layout.display = "" if self.low_toggle.value and n else "none"
+
+    def _alerts_sorted(self, change: dict[str, Any]) -> None:
+        if self._quiet or not self.alerts_toggle.value:
+            return
+        self.alerts_list.value = self._alerts_list_html()
+
+    def _render_totals(self) -> None:
+        """Book totals: clients by relationship and market, total MRR, average engagement."""
+        t = self.t
+        df = self.state.client_table()
+        pcur = self.state.partner.currency
+        items = [(t("Clients"), t.decimal(len(df), 0))]
+        for r in RELATIONSHIPS:
+            items.append((L.relationship(t, r), t.decimal(int((df["relationship"] == r).sum()), 0)))
+        for m in MARKETS:
+            items.append((L.market(t, m), t.decimal(int((df["market"] == m).sum()), 0)))
+        mrr = sum((v for v in df["mrr_partner_currency"] if _text(v)), start=0)
+        items.append((t("Total MRR ({currency})").format(currency=pcur), t.money(mrr, pcur)))
+        scores = pd.to_numeric(df["engagement_score"], errors="coerce").dropna()
+        avg = t.decimal(float(scores.mean()), 1) if len(scores) else "—"
+        items.append((t("Average engagement score"), avg))
+        self.totals.value = '<div class="pk-book-totals">{}</div>'.format(
+            "".join(
+                f'<div class="pk-total">{esc(label)}<b>{esc(value)}</b></div>'
+                for label, value in items
+            )
         )
 
     def _toggle_alerts(self, change: dict[str, Any]) -> None:
         show = bool(change["new"])
         self.alerts_list.value = self._alerts_list_html() if show else ""
         self.alerts_list.layout.display = "" if show else "none"
+        self.alerts_sort.layout.display = "" if show else "none"
         self.alerts_toggle.description = self.t("Hide list") if show else self.t("Show list")
 
     # -- filtering, sorting, paging ------------------------------------------------------------
@@ -445,31 +536,49 @@ class ClientsPage(Page):
         self.visible_rows = rows
         pcur = self.state.partner.currency
         records = rows.to_dict("records")
-        self._slot_ids = [str(r["client_id"]) for r in records]
-        self._slot_ids += [None] * (PAGE_SIZE - len(records))
         self.row_fragments = [self._row_html(r, pcur) for r in records]
         self.rows_html.value = "".join(self.row_fragments)
-        shown = f"pk-rows-{len(records)}"
-        if shown not in self.grid._dom_classes:  # one message, only when the count changes
-            kept = [c for c in self.grid._dom_classes if not c.startswith("pk-rows-")]
-            self.grid._dom_classes = (*kept, shown)
         total = len(self.filtered)
         self.empty.value = (
             ""
             if total
             else f'<div class="pk-empty">{esc(t("No clients match the search and filters."))}</div>'
         )
+        clients = t.n("{n} client", "{n} clients", total).format(n=t.decimal(total, 0))
         self.page_label.value = '<span class="pk-page-text">{}</span>'.format(
             esc(
-                t("Page {page} of {pages} · {n} clients").format(
-                    page=t.decimal(self.page_no + 1, 0),
-                    pages=t.decimal(self.page_count, 0),
-                    n=t.decimal(total, 0),
+                t("Page {page} of {pages}").format(
+                    page=t.decimal(self.page_no + 1, 0), pages=t.decimal(self.page_count, 0)
                 )
+                + " · "
+                + clients
             )
         )
         self.prev_btn.disabled = self.page_no == 0
         self.next_btn.disabled = self.page_no >= self.page_count - 1
+        self.state.view_changed()
+
+    def links_for(self, r: dict[str, Any]) -> tuple[str | None, str, str | None, str]:
+        """(CRM URL or None, why not; Account URL or None, why not) for a client row.
+
+        F1.3.2: the company record lives in the PARTNER's CRM, so its URL needs the partner's own
+        portal id; F1.3.3: the client's account is opened with the client's Hub ID."""
+        t = self.t
+        partner_portal = getattr(self.state.partner, "hubspot_portal_id", "")
+        crm = crm_company_url(partner_portal, r.get("crm_record_id"))
+        acc = client_account_url(r.get("portal_id"))
+        crm_why = ""
+        if not crm:
+            crm_why = (
+                t(
+                    "No link: your own HubSpot portal id is not stored "
+                    "(partnerkit add-partner --portal-id)."
+                )
+                if not _text(partner_portal).strip()
+                else t("No link: this client has no CRM record id stored.")
+            )
+        acc_why = "" if acc else t("No link: this client has no HubSpot portal id stored.")
+        return crm, crm_why, acc, acc_why
 
     def _row_html(self, r: dict[str, Any], pcur: str) -> str:
         t = self.t
@@ -482,53 +591,75 @@ class ClientsPage(Page):
             usage += " · " + t("score {score}").format(score=t.decimal(score, 0))
         mrr_p = r.get("mrr_partner_currency")
         mrr_c = r.get("mrr")
-        links = []
-        crm = crm_company_url(r.get("portal_id"), r.get("crm_record_id"))
-        acc = client_account_url(r.get("portal_id"))
-        if crm:
-            links.append(
-                link(crm, t("CRM") + " ↗", cls="pk-link pk-crm-link", title=t("Company in CRM"))
-            )
-        if acc:
-            links.append(
-                link(
-                    acc,
-                    t("Account") + " ↗",
-                    cls="pk-link pk-account-link",
-                    title=t("Access client account"),
-                )
-            )
-        cells = [
-            f'<div class="pk-client-name" title="{esc(r.get("name"))}"><b>{esc(r.get("name"))}</b>'
-            f'<br><span class="pk-muted">{esc(_text(r.get("domain")))}</span></div>',
-            f"<div>{esc(L.relationship(t, _text(r.get('relationship'))))}</div>",
-            f"<div>{esc(L.market(t, _text(r.get('market'))))}"
-            f'<br><span class="pk-muted">{esc(_text(r.get("country")))}</span></div>',
-            f'<div class="pk-products" title="{esc(_text(r.get("products")))}">{esc(_text(r.get("products")))}</div>',  # noqa: E501
-            f'<div><span class="pk-badge pk-band-{band.lower() if band else "none"}">{esc(usage)}</span></div>',  # noqa: E501
-            f'<div class="num pk-mrr-partner">{esc(t.money(mrr_p, pcur) if _text(mrr_p) else "")}</div>',  # noqa: E501
-            f'<div class="num pk-mrr-client">{esc(t.money(mrr_c, r.get("currency")) if _text(mrr_c) else "")}</div>',  # noqa: E501
-            f"<div>{' '.join(links)}</div>",
+        crm, crm_why, acc, acc_why = self.links_for(r)
+        # Row links stay out of the Tab order (the Actions menu offers both): Tab goes from one
+        # row's Actions button to the next.
+        links = [
+            link(crm, t("CRM") + " ↗", cls="pk-link pk-crm-link", title=t("Company in CRM"))
+            .replace("<a ", '<a tabindex="-1" ', 1)
+            if crm
+            else f'<span class="pk-link-absent pk-crm-absent" title="{esc(crm_why)}">'
+            f"{esc(t('CRM'))}</span>",
+            link(
+                acc,
+                t("Account") + " ↗",
+                cls="pk-link pk-account-link",
+                title=t("Access client account"),
+            ).replace("<a ", '<a tabindex="-1" ', 1)
+            if acc
+            else f'<span class="pk-link-absent pk-account-absent" title="{esc(acc_why)}">'
+            f"{esc(t('Account'))}</span>",
         ]
+        name = _text(r.get("name"))
+        mrr_p_label = esc(t("MRR ({currency})").format(currency=pcur))
+        mrr_c_label = esc(t("MRR (client currency)"))
+        cells = [
+            f'<div class="pk-col-0 pk-client-name" title="{esc(name)}"><b>{esc(name)}</b>'
+            f'<br><span class="pk-muted">{esc(_text(r.get("domain")))}</span></div>',
+            f'<div class="pk-col-1">{esc(L.relationship(t, _text(r.get("relationship"))))}</div>',
+            f'<div class="pk-col-2">{esc(L.market(t, _text(r.get("market"))))}'
+            f'<br><span class="pk-muted">{esc(_text(r.get("country")))}</span></div>',
+            f'<div class="pk-col-3 pk-products" title="{esc(_text(r.get("products")))}">{esc(_text(r.get("products")))}</div>',  # noqa: E501
+            f'<div class="pk-col-4"><span class="pk-badge pk-band-{band.lower() if band else "none"}">{esc(usage)}</span></div>',  # noqa: E501
+            f'<div class="pk-col-5 num pk-mrr-partner" data-label="{mrr_p_label}">'
+            f'{esc(t.money(mrr_p, pcur) if _text(mrr_p) else "")}</div>',
+            f'<div class="pk-col-6 num pk-mrr-client" data-label="{mrr_c_label}">'
+            f'{esc(t.money(mrr_c, r.get("currency")) if _text(mrr_c) else "")}</div>',
+            f'<div class="pk-col-7 pk-row-links">{" ".join(links)}</div>',
+            f'<div class="pk-col-8 pk-actions-cell"><button type="button" class="pk-actions-btn" '
+            f'aria-haspopup="menu" aria-expanded="false" '
+            f'aria-label="{esc(t("Actions") + " — " + name)}">{esc(t("Actions"))} ▾</button></div>',
+        ]
+        data = (
+            f' data-client="{attr(r.get("client_id"))}"'
+            f' data-crm="{attr(crm or "")}" data-crm-why="{attr(crm_why)}"'
+            f' data-account="{attr(acc or "")}" data-account-why="{attr(acc_why)}"'
+        )
         return (
-            f'<div class="pk-row pk-client-row" style="--pk-cols:{ROW_COLUMNS}">'
+            f'<div class="pk-row pk-client-row" role="row"{data} style="--pk-cols:{ROW_COLUMNS}">'
             f"{''.join(cells)}</div>"
         )
 
     # -- actions -------------------------------------------------------------------------------
-    def _action_handler(self, slot: int) -> Any:
-        def handler(change: dict[str, Any]) -> None:
-            action = change["new"]
-            if not action:
-                return
-            try:
-                cid = self._slot_ids[slot]
-                if cid is not None:
-                    self.do_action(cid, action)
-            finally:
-                self.row_action[slot].value = ""
+    def row_selector(self, client_id: str) -> str:
+        from partnerkit.ui.dashboard.bridge import attribute_selector
 
-        return handler
+        return f".pk-client-row{attribute_selector('data-client', client_id)} .pk-actions-btn"
+
+    def _focus(self, selector: str) -> None:
+        bridge = getattr(self.state, "bridge", None)
+        if bridge is not None:
+            bridge.move_focus(selector)
+
+    def close_top(self) -> bool:
+        """Esc or a click elsewhere: close the End services dialog, else the client panel."""
+        if self.confirm_box.layout.display != "none":
+            self._cancel_end()
+            return True
+        if self.panel.client_id is not None:
+            self.panel.close()
+            return True
+        return False
 
     def _client(self, client_id: str) -> dict[str, Any]:
         df = self.state.client_table()
@@ -548,20 +679,15 @@ class ClientsPage(Page):
         if action == "details":
             self.link_box.value = ""
             self.panel.open(client_id, name)
+            self.body.add_class("pk-panel-open")
+            self._focus(".pk-client-panel .pk-panel-close")
+            self.state.view_changed()
         elif action in ("crm", "account"):
-            url = (
-                crm_company_url(r.get("portal_id"), r.get("crm_record_id"))
-                if action == "crm"
-                else client_account_url(r.get("portal_id"))
-            )
+            crm, crm_why, acc, acc_why = self.links_for(r)
+            url, why = (crm, crm_why) if action == "crm" else (acc, acc_why)
             label = t("Company in CRM") if action == "crm" else t("Access client account")
             if not url:
-                self.state.messages.error(
-                    t(
-                        "{client} has no HubSpot id stored, so there is nothing to open. "
-                        "Import its Record ID / portal id first."
-                    ).format(client=name)
-                )
+                self.state.messages.error(f"{name}: {why}")
                 self.link_box.value = ""
                 return
             self.link_box.value = (
@@ -581,8 +707,10 @@ class ClientsPage(Page):
                 ),
             )
             self.reason.value = ""
+            self.end_error.value = ""
             self.confirm_box.layout.display = ""
             self._relabel_end_forms()
+            self._focus(".pk-end-confirm-box .pk-end-reason input")
         else:
             raise ValueError(f"unknown action {action!r}")
 
@@ -592,14 +720,17 @@ class ClientsPage(Page):
             return
         reason = (self.reason.value or "").strip()
         if not reason:
-            self.state.messages.error(
-                t("Enter a reason before ending services (it is kept in the audit log).")
+            # Shown in the dialog, next to the field; cleared when the dialog closes.
+            self.end_error.value = '<div class="pk-msg-error" role="alert">{}</div>'.format(
+                esc(t("Enter a reason before ending services (it is kept in the audit log)."))
             )
+            self._focus(".pk-end-confirm-box .pk-end-reason input")
             return
         cid, name = self._pending_end
         self.state.store.end_services(self.state.partner_id, cid, reason, self.state.user)
         self._pending_end = None
         self.confirm_box.layout.display = "none"
+        self.end_error.value = ""
         self.last_ended = (cid, name)
         if self.panel.client_id == cid:
             self.panel.close()
@@ -618,8 +749,12 @@ class ClientsPage(Page):
             )
 
     def _cancel_end(self, _b: Any = None) -> None:
+        pending = self._pending_end
         self._pending_end = None
         self.confirm_box.layout.display = "none"
+        self.end_error.value = ""
+        if pending:  # focus goes back to the row's Actions button
+            self._focus(self.row_selector(pending[0]))
 
     def _undo_end(self, _b: Any = None) -> None:
         if not self.last_ended:
@@ -632,7 +767,35 @@ class ClientsPage(Page):
         self.state.clients_changed()
 
     def _panel_closed(self) -> None:
-        pass
+        self.body.remove_class("pk-panel-open")
+        closed = self.panel.last_client
+        if closed:
+            self._focus(self.row_selector(closed))
+        self.state.view_changed()
+
+    def _view_changed(self, change: dict[str, Any]) -> None:
+        if self._quiet:
+            return
+        self.show_view(str(change["new"] or "active"))
+
+    def show_view(self, view: str) -> None:
+        """"active" (the client table) or "ended" (F1.4: ended clients, restorable)."""
+        view = view if view in VIEWS else "active"
+        self.ended.view = view
+        ended = view == "ended"
+        self.grid.layout.display = "none" if ended else ""
+        self.pager.layout.display = "none" if ended else ""
+        self.empty.layout.display = "none" if ended else ""
+        self.ended.widget.layout.display = "" if ended else "none"
+        if self.view_filter.value != view:
+            self._quiet = True
+            try:
+                self.view_filter.value = view
+            finally:
+                self._quiet = False
+        if ended:
+            self.ended.render()
+        self.state.view_changed()
 
     def _changed(self, what: str) -> None:
         if what in ("partner",):

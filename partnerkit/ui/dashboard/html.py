@@ -19,6 +19,11 @@ def esc(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
+def attr(value: object) -> str:
+    """A value for a double-quoted HTML attribute (data-*), escaped; None is empty."""
+    return esc("" if value is None else value)
+
+
 def link(url: str, text: str, *, cls: str = "pk-link", title: str = "") -> str:
     """An anchor that opens in a new tab (HubSpot records, F1.3.2 / F1.3.3)."""
     t = f' title="{esc(title)}"' if title else ""
@@ -126,23 +131,131 @@ CSS = """
                                       margin: 2px 4px 2px 0; }
 .pk-breakdown-table .pk-row { height: 34px; min-height: 0; box-sizing: border-box;
                               padding: 0 4px; white-space: nowrap; }
-.pk-client-grid { display: grid !important; grid-template-columns: minmax(0, 1fr) 178px;
-                   grid-auto-flow: row dense; align-items: center; }
-.pk-client-grid > .pk-client-rows, .pk-client-grid > .pk-client-rows > .widget-html-content,
-.pk-client-grid > .pk-client-actions { display: contents !important; }
-.pk-client-grid > .pk-client-rows > .widget-label { display: none !important; }
-.pk-client-rows .pk-client-row { grid-column: 1; }
-.pk-client-actions > .widget-dropdown { grid-column: 2; }
+.pk-client-grid { border: 1px solid var(--jp-border-color2, #cbd6e2); border-radius: 6px;
+                   overflow-x: auto; }
+.pk-client-grid .widget-html, .pk-client-grid .widget-html-content { margin: 0; }
+.pk-row.pk-head > div { white-space: normal; overflow: visible; line-height: 1.2; }
 .pk-badge { display: inline-block; border-radius: 10px; padding: 0 8px; font-size: 12px;
-            background: #eaf0f6; }
+            background: #eaf0f6; white-space: nowrap; }
+.pk-actions-btn { font: inherit; font-size: 12px; padding: 3px 8px; cursor: pointer;
+                  border: 1px solid var(--jp-border-color1, #99acc2); border-radius: 4px;
+                  background: var(--jp-layout-color1, #fff); color: inherit; white-space: nowrap; }
+.pk-actions-btn:focus-visible, .pk-menu-item:focus, .pk-restore-btn:focus-visible {
+  outline: 2px solid var(--jp-brand-color1, #0091ae); outline-offset: 1px; }
+.pk-menu { position: fixed; z-index: 2000; min-width: 210px; display: flex;
+           flex-direction: column; padding: 4px 0; font-size: 13px;
+           background: var(--jp-layout-color0, #fff);
+           border: 1px solid var(--jp-border-color1, #cbd6e2); border-radius: 6px;
+           box-shadow: 0 6px 20px rgba(45, 62, 80, .25);
+           font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+.pk-menu-item { display: block; text-align: left; padding: 8px 14px; border: 0; background: none;
+                color: var(--jp-content-font-color1, #213343); font: inherit; cursor: pointer;
+                text-decoration: none; }
+.pk-menu-item:hover, .pk-menu-item:focus { background: var(--jp-layout-color2, #eaf0f6); }
+.pk-menu-item[aria-disabled=true] { color: var(--jp-content-font-color3, #7c98b6);
+                                    cursor: not-allowed; }
+.pk-link-absent { color: var(--jp-content-font-color3, #99acc2); cursor: help;
+                  text-decoration: underline dotted; }
+.pk-restore-btn { font: inherit; padding: 3px 10px; cursor: pointer; border-radius: 4px;
+                  border: 1px solid var(--jp-border-color1, #99acc2);
+                  background: var(--jp-layout-color1, #fff); color: inherit; }
+.pk-bridge { display: none !important; }
 .pk-band-low { background: #fdedee; } .pk-band-medium { background: #fef8f0; }
 .pk-band-high { background: #e5f8f6; }
 .pk-avatar { width: 64px; height: 64px; border-radius: 50%; background: #ff7a59; color: #fff;
              display: flex; align-items: center; justify-content: center; font-size: 24px;
              font-weight: 600; flex: none; }
 .pk-team { display: flex; gap: 16px; align-items: flex-start; }
-.pk-client-panel { position: fixed !important; top: 0; right: 0; height: 100vh; overflow-y: auto;
-                   background: #fff; z-index: 1000; box-shadow: -4px 0 16px rgba(45,62,80,.18); }
+/* Panels sit BESIDE their table (which narrows), never over it; on a phone, a full-screen sheet. */
+.pk-client-panel { position: sticky !important; top: 0; align-self: flex-start; flex: 0 0 auto;
+                   width: min(480px, 42vw); max-height: 100vh; overflow-y: auto;
+                   box-sizing: border-box; margin-left: 10px; z-index: 10;
+                   background: var(--jp-layout-color0, #fff);
+                   border: 1px solid var(--jp-border-color2, #cbd6e2); border-radius: 6px;
+                   box-shadow: -4px 0 16px rgba(45, 62, 80, .12); }
+.pk-points-drawer { width: min(640px, 48vw); }
+.pk-panel-head { position: sticky; top: 0; z-index: 5; padding-top: 6px;
+                 background: var(--jp-layout-color0, #fff);
+                 border-bottom: 1px solid var(--jp-border-color2, #eaf0f6); }
+.pk-panel-head .pk-panel-title { margin: 4px 0; overflow-wrap: anywhere; }
+.pk-client-panel .pk-table th, .pk-client-panel .pk-table td { white-space: normal;
+                                                               overflow-wrap: anywhere; }
+.pk-client-panel .lm-TabBar-tab { min-width: 0 !important; }
+.pk-client-panel .lm-TabBar-content { flex-wrap: wrap; }
+.pk-records .pk-table { margin-bottom: 8px; }
+.pk-records .pk-table th { width: 40%; }
+.pk-clients-body.pk-panel-open .pk-col-3, .pk-clients-body.pk-panel-open .pk-col-6,
+.pk-clients-body.pk-panel-open .pk-col-7 { display: none; }
+.pk-clients-body.pk-panel-open .pk-row {
+  grid-template-columns: minmax(120px,2fr) minmax(76px,.8fr) minmax(84px,.9fr) 132px
+                         minmax(96px,1fr) 104px !important; }
+.pk-dialog { position: fixed !important; z-index: 1500; top: 50%; left: 50%;
+             transform: translate(-50%, -50%); width: min(560px, calc(100vw - 24px));
+             max-height: calc(100vh - 24px); overflow: auto; box-sizing: border-box;
+             background: var(--jp-layout-color0, #fff) !important;
+             box-shadow: 0 0 0 100vmax rgba(33, 51, 67, .35), 0 10px 30px rgba(0, 0, 0, .3); }
+.pk-dialog .widget-text { width: 100% !important; }
+.pk-dialog .widget-text input { min-width: 0; }
+.pk-book-totals { display: flex; flex-wrap: wrap; gap: 8px; margin: 4px 0 8px 0; }
+.pk-total { border: 1px solid var(--jp-border-color2, #cbd6e2); border-radius: 6px;
+            padding: 4px 10px; font-size: 12px; background: var(--jp-layout-color1, #f5f8fa); }
+.pk-total b { display: block; font-size: 16px; }
+.pk-overdue { color: var(--jp-error-color1, #c93b41); font-weight: 600; }
+.pk-flag { display: inline-block; border-radius: 10px; padding: 0 6px; font-size: 11px;
+           background: var(--jp-error-color3, #fdedee); color: var(--jp-error-color1, #8a1c22);
+           white-space: nowrap; }
+.pk-print-only { display: none; }
+.pk-link-btn { border: 0; background: none; padding: 0; font: inherit; cursor: pointer;
+               color: var(--jp-brand-color1, #0091ae); text-align: left;
+               text-decoration: underline; }
+@media (max-width: 760px) {
+  .pk-dash { padding: 2px !important; }
+  .pk-dash .widget-text, .pk-dash .widget-dropdown, .pk-dash .widget-datepicker,
+  .pk-dash .widget-toggle-button, .pk-dash .jupyter-button.pk-sort-desc {
+    width: 100% !important; max-width: 100% !important; }
+  .pk-dash .widget-hbox { flex-wrap: wrap; }
+  .pk-nav .jupyter-button { width: auto !important; flex: 1 1 auto; }
+  .pk-client-grid { border: 0; overflow-x: visible; }
+  .pk-client-grid .pk-head { display: none !important; }
+  .pk-client-row { grid-template-columns: 1fr 1fr !important; gap: 4px 10px; padding: 8px;
+                   margin: 6px 0; border: 1px solid var(--jp-border-color2, #cbd6e2);
+                   border-radius: 6px; }
+  .pk-client-row > div { white-space: normal; overflow: visible; }
+  .pk-client-row > .pk-col-0, .pk-client-row > .pk-col-3 { grid-column: 1 / -1; }
+  .pk-client-row > .num { text-align: left; }
+  .pk-client-row > .num[data-label]::before { content: attr(data-label); display: block;
+                                              font-size: 11px; color: #516f90; }
+  .pk-client-row > .pk-actions-cell { grid-column: 1 / -1; }
+  .pk-actions-btn { width: 100%; padding: 8px; font-size: 14px; }
+  .pk-client-panel, .pk-clients-body.pk-panel-open .pk-client-panel {
+    position: fixed !important; inset: 0; width: 100vw !important; max-width: 100vw !important;
+    height: 100vh; max-height: 100vh; margin: 0; border-radius: 0; z-index: 1200; }
+  .pk-panel-close { width: 44px !important; height: 40px; }
+  .pk-dash .pk-table { display: block; overflow-x: auto; }
+  .pk-breakdown-body { overflow-x: auto; }
+  .pk-breakdown-names { position: sticky; left: 0; z-index: 2;
+                        background: var(--jp-layout-color0, #fff); }
+  .pk-breakdown-names, .pk-breakdown-names .jupyter-button { width: 150px !important; }
+  .pk-calc-panel { position: fixed !important; inset: 0; width: 100vw !important;
+                   min-width: 0 !important; margin: 0 !important; z-index: 1200;
+                   overflow-y: auto; background: var(--jp-layout-color0, #fff); }
+  .pk-calc-toggle { position: relative; z-index: 1300; }
+}
+@media print {
+  @page { size: auto; margin: 12mm; }
+  .pk-header, .pk-nav, .pk-messages, .pk-pager, .pk-actions-cell, .pk-head .pk-col-8,
+  .pk-col-7, .pk-client-panel, .pk-menu, .pk-bridge, .pk-dialog, .pk-undo-box,
+  .pk-renewal-toggle, .pk-client-controls, .pk-print-controls, .pk-calc-toggle, .pk-calc-panel,
+  .pk-dash .jupyter-button, .pk-dash .widget-dropdown, .pk-dash .widget-text,
+  .pk-dash .widget-datepicker, .pk-screen-only { display: none !important; }
+  .pk-print-only { display: block !important; }
+  .pk-print-only + .pk-client-grid, .pk-printing .pk-client-grid { display: none !important; }
+  html, body, #rendered_cells, .jp-Cell, .jp-OutputArea, .jp-OutputArea-output, .lm-Widget,
+  .pk-dash, .pk-page, .pk-client-grid { overflow: visible !important; height: auto !important;
+                                       max-height: none !important; }
+  .pk-row, .pk-table tr, img { break-inside: avoid; }
+  .pk-row { grid-template-columns: 2fr .8fr .9fr 1.5fr 1fr 1fr 1fr !important; font-size: 10px; }
+}
 .pk-dash .lm-TabBar-tab { flex: 0 0 auto !important; min-width: 140px; max-width: none !important; }
 .pk-derived { color: #7c98b6; font-style: italic; }
 .pk-link { color: #0091ae; }

@@ -48,11 +48,15 @@ def hubspot_base() -> str:
     return (os.environ.get(HUBSPOT_BASE_ENV) or HUBSPOT_DEFAULT_BASE).rstrip("/")
 
 
-def crm_company_url(portal_id: object, record_id: object) -> str | None:
-    """F1.3.2: the client's company record in the partner's HubSpot CRM."""
-    if not _present(portal_id) or not _present(record_id):
+def crm_company_url(partner_portal_id: object, record_id: object) -> str | None:
+    """F1.3.2: the client's company record (object 0-2) in the PARTNER's own HubSpot CRM.
+
+    The record id lives in the partner's portal, so the URL needs the partner's portal id
+    (`partnerkit add-partner --portal-id`), never the client's Hub ID. None when either is missing.
+    """
+    if not _present(partner_portal_id) or not _present(record_id):
         return None
-    return f"{hubspot_base()}/contacts/{_id(portal_id)}/record/0-2/{_id(record_id)}"
+    return f"{hubspot_base()}/contacts/{_id(partner_portal_id)}/record/0-2/{_id(record_id)}"
 
 
 def client_account_url(portal_id: object) -> str | None:
@@ -193,11 +197,24 @@ class DashboardState:
         self._prefetch: threading.Thread | None = None
         self._generation = 0  # bumped when the book changes under a computation in flight
         self._listeners: list[Callable[[str], None]] = []
+        self._view_listeners: list[Callable[[], None]] = []
+        self.bridge: Any = None  # the page's Bridge (menus, Esc, focus, URL), set by Dashboard
         self.user = current_user()
 
     # -- changes -------------------------------------------------------------------------------
     def on_change(self, fn: Callable[[str], None]) -> None:
         self._listeners.append(fn)
+
+    def on_view_change(self, fn: Callable[[], None]) -> None:
+        """Called when what the user looks at changes (page, tab, open client): the URL."""
+        self._view_listeners.append(fn)
+
+    def view_changed(self) -> None:
+        for fn in list(self._view_listeners):
+            try:
+                fn()
+            except Exception:  # keeping the URL in step must never break an action
+                log.debug("dashboard: view listener failed", exc_info=True)
 
     def _emit(self, what: str) -> None:
         for fn in list(self._listeners):

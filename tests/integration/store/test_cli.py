@@ -71,3 +71,17 @@ def test_end_services_and_undo_from_the_command_line(env, capsys):
     assert main(["undo-end-services", "--partner", "us-northwind", "--client", "US-0001"]) == 0
     assert main(["end-services", "--partner", "nope", "--client", "x", "--reason", "r"]) == 2
     assert "known partners" in capsys.readouterr().err
+
+
+def test_add_partner_stores_the_partner_s_own_hubspot_portal_id(env, capsys):
+    """Issue 11: the CRM links need the partner's own portal id (digits only)."""
+    assert main(["add-partner", "--partner", "acme", "--name", "Acme", "--country", "PT",
+                 "--currency", "EUR", "--portal-id", " 20012345 "]) == 0
+    with open_store(env) as store:
+        assert store.get_partner("acme").hubspot_portal_id == "20012345"
+    assert main(["add-partner", "--partner", "acme", "--name", "Acme", "--country", "PT",
+                 "--currency", "EUR", "--portal-id", "app.hubspot.com/20012345"]) != 0
+    err = capsys.readouterr().err
+    assert "--portal-id" in err and "digits" in err and "Traceback" not in err
+    with open_store(env) as store:  # nothing written by the refused command
+        assert store.get_partner("acme").hubspot_portal_id == "20012345"
