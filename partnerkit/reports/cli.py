@@ -221,7 +221,11 @@ def handle(args: argparse.Namespace) -> int:
     mail_lines: list[str] = []
     mail_failed = False
     if mailer is not None and not summary.interrupted:
-        report = mailer.deliver(db_url, [r for r in summary.results if r.status == "done"])
+        report = mailer.deliver(
+            db_url,
+            [r for r in summary.results if r.status == "done"],
+            {j.partner_id: j.locale for j in jobs},
+        )
         mail_lines, mail_failed = report.lines(), bool(report.failed)
     for line in [*summary.lines(), *mail_lines]:
         print(line)

@@ -491,6 +491,18 @@ class Store:
                 "was_reason": row.ended_reason,
             })
 
+    # -- report recipients (F5; issue 14): partnerkit/store/recipients.py -----------------------
+    def report_recipients(self, partner_id: str) -> list[str]:
+        from partnerkit.store.recipients import report_recipients
+
+        return report_recipients(self, partner_id)
+
+    def set_report_recipients(self, partner_id: str, recipients: Any, by: str) -> list[str]:
+        """Replace who receives the monthly report by mail (recorded in the audit log)."""
+        from partnerkit.store.recipients import set_report_recipients
+
+        return set_report_recipients(self, partner_id, recipients, by)
+
     # -- partners -------------------------------------------------------------------------------
     def upsert_partner(self, partner: Partner, by: str = "partnerkit") -> None:
         """Create or update a partner (recorded in the audit log)."""

@@ -66,6 +66,10 @@ def register(sub: Any) -> None:
     p.add_argument("--portal-id", default="", metavar="HUB_ID",
                    help="your own HubSpot portal (Hub) id, digits only: the dashboard's "
                         "'Company in CRM' links open client records in this portal")
+    p.add_argument("--report-to", default=None, metavar="ADDR[,ADDR]",
+                   help="who receives the monthly report by mail (partnerkit report --mail), "
+                        "comma-separated; '' removes everyone (also: import --kind "
+                        "report-recipients)")
     p.set_defaults(handler=cmd_add_partner)
 
     from partnerkit.store.importer import KINDS
@@ -164,6 +168,8 @@ def cmd_add_partner(args: argparse.Namespace) -> int:
             credited_tier=tier, credited_since=args.credited_since,
             hubspot_portal_id=portal,
         ), by=_who())
+        if args.report_to is not None:
+            store.set_report_recipients(args.partner, args.report_to, by=_who())
     print(f"partner {args.partner} saved")
     return 0
 

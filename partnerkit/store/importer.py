@@ -53,7 +53,7 @@ from partnerkit.store.models import (
 from partnerkit.store.writes import bulk_upsert, existing_keys, gc_paused, upsert_rows
 
 KINDS = ("clients", "subscriptions", "renewals", "usage", "engagement", "team", "ledger",
-         "tier-history")
+         "tier-history", "report-recipients")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_PROBLEMS_SHOWN = 20
 
@@ -912,6 +912,10 @@ def import_file(
     if kind not in KINDS:
         raise ValueError(f"unknown import kind {kind!r}: use one of {', '.join(KINDS)}")
     store.get_partner(partner_id)
+    if kind == "report-recipients":  # a column of the partner, not rows of a table (issue 14)
+        from partnerkit.store.recipients import import_recipients
+
+        return import_recipients(store, partner_id, path, by)
     source = Path(path).name
     with gc_paused():
         header, rows = read_rows(path)
