@@ -97,6 +97,15 @@ def _main(argv: Sequence[str] | None) -> int:
         reason = (e.strerror or type(e).__name__).lower()
         print(f"partnerkit {args.command}: error: {where}{reason}", file=sys.stderr)
         return 1
+    except Exception as e:
+        if not type(e).__module__.startswith(("sqlalchemy", "psycopg", "sqlite3")):
+            raise
+        # A database failure no shell explained: its first line only, never SQL or values.
+        from partnerkit.store.engine import describe_db_error
+
+        print(f"partnerkit {args.command}: error: database: {describe_db_error(e)}",
+              file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -120,6 +120,8 @@ def _load_ledger(args: argparse.Namespace) -> tuple[Ledger, dict[str, Any]]:
     """The ledger from --ledger FILE.csv, or from the database for --partner ID."""
     if args.ledger:
         path = Path(args.ledger)
+        if path.is_dir():
+            raise ValueError(f"--ledger {path} is a folder; give the ledger's CSV file")
         try:
             with path.open(encoding="utf-8-sig", newline="") as fh:
                 return parse_ledger_csv(fh, path.name), {}
@@ -131,7 +133,7 @@ def _load_ledger(args: argparse.Namespace) -> tuple[Ledger, dict[str, Any]]:
         raise ValueError("give --ledger FILE.csv or --partner ID (from the database)")
     from partnerkit.store import open_store  # the store is a shell; imported only when used
 
-    store = open_store(args.db)
+    store = open_store(args.db, read_only=True)
     try:
         p = store.get_partner(args.partner)
         info = {"history": store.tier_history(args.partner),

@@ -143,15 +143,39 @@ def _paper(args: argparse.Namespace, partner: Any) -> str:
     return str(args.paper or paper_for_country(_field(partner, "country")))
 
 
+def _check_writable(out: Path, shown: str) -> None:
+    """Refuse, before any report runs, an --out folder that cannot be written (exit status 1)."""
+    import tempfile
+
+    from partnerkit.atomic_file import EnvironmentFailure
+
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out):
+            pass
+    except OSError as e:
+        raise EnvironmentFailure(
+            f"--out {shown}: cannot write reports there ({(e.strerror or '').lower()})") from None
+
+
 def handle(args: argparse.Namespace) -> int:
     from partnerkit.reports.batch import run_batch
     from partnerkit.reports.index import record_outcomes, remove_stale_temporaries, write_index
     from partnerkit.reports.runner import ReportJob, ReportResult
     from partnerkit.store import open_store
 
+    if args.partner is not None and not args.partner.strip():
+        raise ValueError("--partner is empty: give a partner id (see 'partnerkit partners')")
     month = parse_month(args.month)
     if args.workers < 1:
         raise ValueError("--workers must be 1 or more")
+    for option, seconds in (("--start-timeout", args.start_timeout),
+                            ("--execution-timeout", args.execution_timeout)):
+        if not 0 < seconds <= 86_400:  # NaN fails this too
+            raise ValueError(f"{option} {seconds:g}: give seconds above 0 (at most a day)")
+    out_path = Path(args.out)
+    if out_path.exists() and not out_path.is_dir():
+        raise ValueError(f"--out {args.out} is a file; give a folder for the reports")
     if args.worker_timeout <= 0:
         raise ValueError("--worker-timeout must be more than 0 seconds")
     db_url = _db_url(args.db)
@@ -165,7 +189,7 @@ def handle(args: argparse.Namespace) -> int:
         # Checked before any report runs: a wrong SMTP setting is one line, not 40 failures.
         mailer = Mailer.from_environment(dry_run=args.mail_dry_run, with_html=args.mail_html)
 
-    store = open_store(db_url)
+    store = open_store(db_url, read_only=True)
     try:
         if args.all:
             partners = partner_rows(store)
@@ -204,6 +228,7 @@ def handle(args: argparse.Namespace) -> int:
             close()
 
     remove_stale_temporaries(out)
+    _check_writable(out, args.out)
     summary = run_batch(
         jobs,
         workers=min(args.workers, max(1, len(jobs))),

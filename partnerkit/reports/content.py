@@ -296,7 +296,7 @@ def build_content(
     if own:
         from partnerkit.store import open_store
 
-        store = open_store(db_url, rules=rules)
+        store = open_store(db_url, rules=rules, read_only=True)
     try:
         partner = store.get_partner(partner_id)
         ledger = store.load_ledger(partner_id)

@@ -159,7 +159,7 @@ def check_partner(db_url: str, partner_id: str) -> str:
     """The partner's display name; UnknownPartnerError (a ValueError) when it does not exist."""
     from partnerkit.store import open_store
 
-    store = open_store(db_url)
+    store = open_store(db_url, read_only=True)
     try:
         partner = store.get_partner(partner_id)
     finally:

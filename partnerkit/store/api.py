@@ -63,10 +63,21 @@ def _as_date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(str(value)[:10])
 
 
-def open_store(url: str | None = None, rules: Any = None) -> Store:
-    """Open (and create or upgrade) the database at `url`, $PARTNERKIT_DB or the default file."""
-    engine = make_engine(url)
-    migrate(engine)
+def open_store(url: str | None = None, rules: Any = None, *, read_only: bool = False) -> Store:
+    """Open (and create or upgrade) the database at `url`, $PARTNERKIT_DB or the default file.
+
+    read_only=True (commands that only read): a missing SQLite file is an error and nothing is
+    created; a file on a read-only disk is read without writing anything (issue 15, item 14).
+    A database that cannot be opened is one StoreError (bad input: not a database, a bad URL)
+    or EnvironmentFailure (unreachable server, disk), never the driver's traceback."""
+    from partnerkit.store.engine import open_failure
+
+    engine = make_engine(url, read_only=read_only)
+    try:
+        migrate(engine)
+    except Exception as e:
+        engine.dispose()
+        raise open_failure(e, engine) from None
     return Store(engine, rules=rules)
 
 

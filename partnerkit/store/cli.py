@@ -114,10 +114,10 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=cmd_undo_end_services)
 
 
-def _open(args: argparse.Namespace) -> Any:
+def _open(args: argparse.Namespace, read_only: bool = False) -> Any:
     from partnerkit.store import open_store
 
-    return open_store(args.db)
+    return open_store(args.db, read_only=read_only)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -135,7 +135,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_partners(args: argparse.Namespace) -> int:
-    with _open(args) as store:
+    with _open(args, read_only=True) as store:
         frame = store.partners()
     if frame.empty:
         print("no partners yet: run 'partnerkit demo' or 'partnerkit add-partner'")
@@ -204,7 +204,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from partnerkit.store.exporter import export_view
 
-    with _open(args) as store:
+    with _open(args, read_only=True) as store:
         n = export_view(store, args.partner, args.view, args.output, fmt=args.format,
                         as_of=args.as_of)
     print(f"{n} row(s) written to {args.output}")

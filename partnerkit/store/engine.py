@@ -20,6 +20,8 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
+from partnerkit.atomic_file import EnvironmentFailure
+
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 SQLITE_BUSY_TIMEOUT_MS = 30_000  # a writer waits this long for another one before giving up
 _PG_MIGRATION_LOCK = 0x5041_524B  # "PARK": advisory lock id serialising concurrent migrations
@@ -27,6 +29,22 @@ _PG_MIGRATION_LOCK = 0x5041_524B  # "PARK": advisory lock id serialising concurr
 
 class StoreError(ValueError):
     """A database problem explained for the user (what, where, how to fix)."""
+
+
+def describe_db_error(e: BaseException) -> str:
+    """One line for a database failure: the driver's first line, never the SQL or the values
+    (SQLAlchemy's own message carries both; PostgreSQL's DETAIL names the row's values)."""
+    orig = getattr(e, "orig", None) or e
+    first = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+    return first[:200]
+
+
+def safe_url(url: Any) -> str:
+    """A database URL to show: no password."""
+    try:
+        return str(sa.engine.make_url(str(url)).render_as_string(hide_password=True))
+    except Exception:
+        return "(the database URL)"
 
 
 def default_database_url() -> str:
@@ -52,31 +70,79 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str | None = None) -> Engine:
+_URL_HELP = ("use sqlite:///path/to/file.db, postgresql+psycopg://user:password@host/dbname "
+             "or a file path")
+
+
+def make_engine(url: str | None = None, *, read_only: bool = False) -> Engine:
+    """An engine for `url`. With read_only=True (commands that only read) a missing SQLite file
+    is an error, never created, and a file on a read-only disk is opened read-only."""
     url = normalise_url(url) if url else default_database_url()
     try:
         parsed = sa.engine.make_url(url)
     except sa.exc.ArgumentError:
-        raise StoreError(
-            f"database URL {url!r} is not valid: use sqlite:///path/to/file.db, "
-            "postgresql+psycopg://user:password@host/dbname or a file path"
-        ) from None
-    if parsed.get_backend_name() == "sqlite":
+        raise StoreError(f"database URL {safe_url(url)!r} is not valid: {_URL_HELP}") from None
+    backend = parsed.get_backend_name()
+    if backend not in ("sqlite", "postgresql"):
+        raise StoreError(f"database URL {safe_url(url)!r}: {backend!r} is not a database "
+                         f"partnerkit supports; {_URL_HELP}")
+    if backend == "sqlite":
         db = parsed.database or ""
         if db in ("", ":memory:") or db.startswith("file::memory:"):
             raise StoreError(
                 "an in-memory SQLite database cannot be shared between connections: "
                 "give a file path, e.g. sqlite:///partnerkit.db"
             )
-        Path(db).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        path = Path(db).expanduser()
+        if path.is_dir():
+            raise StoreError(f"{path} is a folder, not a database file; give the file's path")
+        if read_only and not path.exists():
+            raise StoreError(
+                f"no database at {path}: check the path (nothing was created); "
+                "'partnerkit demo' or 'partnerkit add-partner' creates one")
+        if read_only and not _writable(path):
+            return _read_only_sqlite(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise EnvironmentFailure(
+                f"cannot create the folder {path.parent}: {(e.strerror or '').lower()}") from None
         engine = sa.create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         _configure_sqlite(engine)
     else:
-        engine = sa.create_engine(parsed, pool_pre_ping=True)
+        try:
+            engine = sa.create_engine(parsed, pool_pre_ping=True)
+        except (sa.exc.ArgumentError, ImportError):
+            raise StoreError(f"database URL {safe_url(url)!r} cannot be used: {_URL_HELP}"
+                             ) from None
     return engine
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _writable(path: Path) -> bool:
+    """Can SQLite write here (the file and, for WAL's -wal/-shm files, its folder)?"""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def _read_only_sqlite(path: Path) -> Engine:
+    """A read-only engine for a database on a read-only disk or folder. WAL mode needs a -shm
+    file beside the database; where none can be made, the file is opened as immutable (nothing
+    can write it there either)."""
+    import sqlite3
+
+    folder_ro = not os.access(path.parent, os.W_OK)
+    flags = "immutable=1" if folder_ro else "mode=ro"
+    uri = f"{path.resolve().as_uri()}?{flags}"
+
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(uri, uri=True, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000,
+                               check_same_thread=False)
+
+    engine = sa.create_engine("sqlite://", creator=connect)
+    _configure_sqlite(engine, read_only=True)
+    return engine
+
+
+def _configure_sqlite(engine: Engine, read_only: bool = False) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):  # type: ignore[no-untyped-def]
         # Let SQLAlchemy's "begin" event below emit BEGIN itself (pysqlite's own transaction
@@ -84,7 +150,8 @@ def _configure_sqlite(engine: Engine) -> None:
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         cur.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
-        cur.execute("PRAGMA journal_mode = WAL")
+        if not read_only:
+            cur.execute("PRAGMA journal_mode = WAL")
         cur.execute("PRAGMA foreign_keys = ON")
         cur.execute("PRAGMA synchronous = NORMAL")
         cur.close()
@@ -107,7 +174,15 @@ def write_tx(engine: Engine) -> Iterator[Connection]:
                 f"the database is busy: another writer held it for more than "
                 f"{SQLITE_BUSY_TIMEOUT_MS // 1000} s; nothing was written, try again"
             ) from None
-        raise
+        raise EnvironmentFailure(
+            f"the database refused the write: {describe_db_error(e)}; nothing was written"
+        ) from None
+    except sa.exc.IntegrityError:
+        raise  # a broken constraint: the caller's bug or data, kept as it is for the API
+    except sa.exc.DBAPIError as e:  # never the SQL or the row's values
+        raise EnvironmentFailure(
+            f"the database refused the write: {describe_db_error(e)}; nothing was written"
+        ) from None
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -160,6 +235,10 @@ def migrate(engine: Engine, revision: str = "head") -> None:
     """
     if revision == "head" and _already_at_head(engine):
         return
+    if engine.url.get_backend_name() == "sqlite" and engine.url.database in (None, ""):
+        # a read-only engine (_read_only_sqlite) cannot be upgraded
+        raise StoreError("this database is on a read-only disk and was made by an older "
+                         "partnerkit: open it once where it can be written, to upgrade it")
     from alembic import command
     from alembic.runtime.migration import MigrationContext
 
@@ -176,11 +255,30 @@ def migrate(engine: Engine, revision: str = "head") -> None:
             cfg = _alembic_config()
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, revision)
-    except sa.exc.OperationalError as e:
-        raise StoreError(
+    except (sa.exc.OperationalError, EnvironmentFailure) as e:
+        raise EnvironmentFailure(
             "cannot open or upgrade the database "
-            f"{engine.url.render_as_string(hide_password=True)}: {e.orig}"
+            f"{engine.url.render_as_string(hide_password=True)}: {describe_db_error(e)}"
         ) from None
+
+
+def open_failure(e: Exception, engine: Engine) -> Exception:
+    """The user's error for a database that cannot be opened (the driver's first line only)."""
+    if isinstance(e, (StoreError, EnvironmentFailure)):
+        return e
+    where = engine.url.render_as_string(hide_password=True)
+    if engine.url.database in (None, ""):
+        where = "the read-only database"
+    text = describe_db_error(e)
+    if "file is not a database" in text or "file is encrypted" in text:
+        return StoreError(f"{where} is not an SQLite database (or it is damaged): check --db")
+    if isinstance(e, sa.exc.DBAPIError):
+        db = engine.url.database
+        if engine.url.get_backend_name() == "sqlite" and db and not _writable(Path(db)):
+            text += (" (the file or its folder is read-only: commands that write need it "
+                     "writable; partners, tier, export and report can read it)")
+        return EnvironmentFailure(f"cannot open the database {where}: {text}")
+    return e
 
 
 def analyze(engine: Engine, tables: list[str] | None = None) -> None:
