@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from partnerkit.ledger import Ledger
 from partnerkit.messages import Message
-from partnerkit.progress import SoldMrr, assisted_mrr_12m, sourced_mrr_12m
+from partnerkit.progress import SoldMrr, assisted_mrr_12m, sourced_mrr_12m, valuation_of
 from partnerkit.retention import CustomerRetention, customer_dollar_retention
 from partnerkit.rules import Rulebook
 from partnerkit.standing import Valuation
@@ -40,6 +40,7 @@ def program_progress(source: Ledger | Valuation, as_of: dt.date, rules: Rulebook
                      currency: str) -> ProgramProgress:
     """12-month sourced MRR (and assisted, for context) in US$ and `currency` (the partner's),
     and customer dollar retention with its 12-month average, on `as_of`."""
-    return ProgramProgress(as_of, sourced_mrr_12m(source, as_of, rules, currency),
-                           assisted_mrr_12m(source, as_of, rules, currency),
-                           customer_dollar_retention(source, as_of, rules))
+    v = valuation_of(source, rules)  # valued once for the three figures
+    return ProgramProgress(as_of, sourced_mrr_12m(v, as_of, rules, currency),
+                           assisted_mrr_12m(v, as_of, rules, currency),
+                           customer_dollar_retention(v, as_of, rules))

@@ -15,6 +15,7 @@ then converted with one exact rational per group. Pure: no files, no widgets, no
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -27,7 +28,7 @@ from partnerkit.ledger import Ledger
 from partnerkit.messages import Message, Term, msg
 from partnerkit.money import AMOUNT_SCALE, Money
 from partnerkit.rules import Rulebook
-from partnerkit.standing import Valuation, _np_add_months, add_months
+from partnerkit.standing import Valuation, _codes, _np_add_months, add_months
 
 ZERO = Decimal(0)
 MRR_CLIENT_COLUMNS = ["client_id", "client_name", "deals", "usd", "amount"]
@@ -62,8 +63,9 @@ class SoldMrr:
         return {"usd": float(self.usd), "currency": self.currency, "amount": float(self.amount)}
 
 
-def _ledger(source: Ledger | Valuation) -> Ledger:
-    return source.ledger if isinstance(source, Valuation) else source
+def valuation_of(source: Ledger | Valuation, rules: Rulebook) -> Valuation:
+    """The ledger's Valuation (its per-day and per-row codes): reused when given."""
+    return source if isinstance(source, Valuation) else Valuation(source, rules)
 
 
 def sold_mrr_12m(source: Ledger | Valuation, as_of: dt.date, rules: Rulebook, currency: str,
@@ -76,32 +78,17 @@ def sold_mrr_12m(source: Ledger | Valuation, as_of: dt.date, rules: Rulebook, cu
     window_rule = rules.policy_rule("sourced_mrr_window_months", as_of)
     months = int(window_rule.value)
     start = add_months(as_of, -months) + dt.timedelta(days=1)
-    f = _ledger(source).frame
-    kind = f["kind"].to_numpy()
-    deal = f["deal_type"].to_numpy()
-    days = f["date"].to_numpy().astype("datetime64[D]")
-    # In the window iff closed on or before as_of and not yet `months` old (as sold points live).
+    v = valuation_of(source, rules)
+    # In the window iff closed on or before as_of and not yet `months` old (as sold points live),
+    # decided once per ledger day, then gathered per row.
+    dv = v.day_values
     day = np.datetime64(as_of, "D")
-    keep = (kind == "sold") & (deal == deal_type) & (days <= day)
-    keep &= _np_add_months(days, np.full(days.shape, months)) > day
-    rows = np.flatnonzero(keep)
-    sel = f.iloc[rows]
-    groups = _group_units(sel, days[rows], rules)
+    in_window = (dv <= day) & (_np_add_months(dv, np.full(dv.shape, months)) > day)
+    credit = 0 if deal_type == "sourced" else 1  # Valuation.credit: 0 sourced, 1 assisted
+    rows = np.flatnonzero(in_window[v.row_day] & (v.credit == credit))
+    days = dv[v.row_day[rows]]
     refs: dict[str, RuleRef] = {window_rule.ref.version: window_rule.ref}
-    usd_by: dict[str, Fraction] = {}
-    home_by: dict[str, Fraction] = {}
-    for (client, cur, on), units in groups.items():
-        crule = rules.currency_rule(cur, on)
-        hrule = rules.currency_rule(home, on)
-        refs.setdefault(crule.ref.version, crule.ref)
-        refs.setdefault(hrule.ref.version, hrule.ref)
-        local = Fraction(crule.local_per_100) * AMOUNT_SCALE
-        usd_by[client] = usd_by.get(client, Fraction(0)) + Fraction(units * 100) / local
-        home_by[client] = (home_by.get(client, Fraction(0))
-                           + Fraction(units) * Fraction(hrule.local_per_100) / local)
-    usd = to_decimal(sum(usd_by.values(), Fraction(0)))
-    amount = to_decimal(sum(home_by.values(), Fraction(0)))
-    clients = _client_frame(sel, usd_by, home_by)
+    clients, usd, amount = _sum_by_client(v, rows, days, rules, home, refs)
     lines = [msg(f"progress.{deal_type}_mrr", months=months, usd=Money(usd, "USD"),
                  amount=Money(amount, home), deals=len(rows), clients=len(clients),
                  start=start, end=as_of),
@@ -129,53 +116,62 @@ def assisted_mrr_12m(source: Ledger | Valuation, as_of: dt.date, rules: Rulebook
     return sold_mrr_12m(source, as_of, rules, currency, "assisted")
 
 
-def _group_units(sel: pd.DataFrame, days: np.ndarray, rules: Rulebook
-                 ) -> dict[tuple[str, str, dt.date], int]:
-    """Exact unit sums per (client, currency, rule epoch), keyed by a date inside the epoch
-    (within an epoch every currency amount is the same, so one lookup serves the group)."""
-    if not len(sel):
-        return {}
+def _sum_by_client(v: Valuation, rows: np.ndarray, days: np.ndarray, rules: Rulebook,
+                   home: str, refs: dict[str, RuleRef]
+                   ) -> tuple[pd.DataFrame, Decimal, Decimal]:
+    """Per client and in total: US$ and partner's-currency MRR of `rows`, exactly.
+
+    Rows fall in a few classes (currency x rule epoch: one program amount each). Per class the
+    US$ (or home) value of one unit is an exact rational q; over a common denominator D every q
+    is an integer weight, so sums are integer sums of units x weight, divided once per figure."""
+    if rows.size == 0:
+        return pd.DataFrame(columns=MRR_CLIENT_COLUMNS), ZERO, ZERO
+    f = v.ledger.frame
+    cur_all, currencies = _codes(f["currency"])
     bounds = np.array(rules.boundaries(), dtype="datetime64[D]")
-    epoch = np.searchsorted(bounds, days, side="right")
+    ne = len(bounds) + 1
+    key = cur_all[rows].astype(np.int64) * ne + np.searchsorted(bounds, days, side="right")
+    classes, first, cls = np.unique(key, return_index=True, return_inverse=True)
+    q_usd: list[Fraction] = []
+    q_home: list[Fraction] = []
+    for k, i in zip(classes.tolist(), first.tolist(), strict=True):
+        on = days[i].astype(dt.date)  # any day of the epoch decides the same amounts
+        crule = rules.currency_rule(str(currencies[k // ne]), on)
+        hrule = rules.currency_rule(home, on)
+        for r in (crule, hrule):
+            refs.setdefault(r.ref.version, r.ref)
+        local = Fraction(crule.local_per_100) * AMOUNT_SCALE
+        q_usd.append(Fraction(100) / local)
+        q_home.append(Fraction(hrule.local_per_100) / local)
+    client_of, inverse = np.unique(v.client_codes[rows], return_inverse=True)
+    units = v.units[rows]
+    sums = []
+    for q in (q_usd, q_home):
+        den = math.lcm(*(x.denominator for x in q))
+        weights = [int(x * den) for x in q]
+        if float(np.abs(units).sum(dtype=np.float64)) * max(weights) < 2**62:
+            num = units * np.array(weights, dtype=np.int64)[cls]
+        else:  # beyond int64: Python integers (exact, slower; no real book gets here)
+            num = units.astype(object) * np.array(weights, dtype=object)[cls]
+        per = np.zeros(len(client_of), dtype=num.dtype)
+        np.add.at(per, inverse, num)
+        sums.append((per, den))
+    (usd_num, usd_den), (home_num, home_den) = sums
+    name_codes, names = _codes(f["client_name"])
+    last_name = np.empty(len(client_of), dtype=object)
+    last_name[inverse] = names[name_codes[rows]]  # the latest row's name wins
+    ids = np.asarray(v.client_ids, dtype=object)[client_of]
+    order = sorted(range(len(client_of)), key=lambda i: (-int(usd_num[i]), str(ids[i])))
+    usd_d, home_d = Decimal(usd_den), Decimal(home_den)
     frame = pd.DataFrame({
-        "client": sel["client_id"].astype(str).to_numpy(),
-        "currency": sel["currency"].astype(str).to_numpy(),
-        "epoch": epoch,
-        "day": days,
-        "units": _safe_units(sel["amount_units"].to_numpy()),
-    })
-    grouped = frame.groupby(["client", "currency", "epoch"], sort=False).agg(
-        units=("units", "sum"), day=("day", "first"))
-    out: dict[tuple[str, str, dt.date], int] = {}
-    for (client, cur, _), units, day in zip(grouped.index, grouped["units"], grouped["day"],
-                                            strict=True):
-        out[(str(client), str(cur), pd.Timestamp(day).date())] = int(units)
-    return out
-
-
-def _safe_units(units: np.ndarray) -> np.ndarray:
-    """int64 while no sum can overflow (any real book); Python ints beyond."""
-    if float(np.abs(units).sum(dtype=np.float64)) < 2**62:
-        return units.astype(np.int64)
-    return units.astype(object)
-
-
-def _client_frame(sel: pd.DataFrame, usd_by: dict[str, Fraction],
-                  home_by: dict[str, Fraction]) -> pd.DataFrame:
-    if not usd_by:
-        return pd.DataFrame(columns=MRR_CLIENT_COLUMNS)
-    ids = sel["client_id"].astype(str).to_numpy()
-    names = sel["client_name"].astype(str).to_numpy()
-    counts = pd.Series(ids).value_counts()
-    latest_name = dict(zip(ids, names, strict=True))  # the last row's name wins
-    order = sorted(usd_by, key=lambda c: (-usd_by[c], c))
-    return pd.DataFrame({
-        "client_id": order,
-        "client_name": [latest_name.get(c, "") for c in order],
-        "deals": [int(counts[c]) for c in order],
-        "usd": [to_decimal(usd_by[c]) for c in order],
-        "amount": [to_decimal(home_by[c]) for c in order],
+        "client_id": [str(ids[i]) for i in order],
+        "client_name": [str(last_name[i]) for i in order],
+        "deals": np.bincount(inverse, minlength=len(client_of))[order],
+        "usd": [Decimal(int(usd_num[i])) / usd_d for i in order],
+        "amount": [Decimal(int(home_num[i])) / home_d for i in order],
     }, columns=MRR_CLIENT_COLUMNS)
+    return (frame, to_decimal(Fraction(int(usd_num.sum()), usd_den)),
+            to_decimal(Fraction(int(home_num.sum()), home_den)))
 
 
 def partner_currency(ledger: Ledger, default: str = "USD") -> str:

@@ -32,9 +32,9 @@ from partnerkit.explain import RuleRef
 from partnerkit.ledger import Ledger
 from partnerkit.messages import Message, Term, msg
 from partnerkit.money import AMOUNT_SCALE, Money
-from partnerkit.progress import EXPLAINED_CLIENTS, to_decimal
+from partnerkit.progress import EXPLAINED_CLIENTS, to_decimal, valuation_of
 from partnerkit.rules import Rulebook
-from partnerkit.standing import Valuation
+from partnerkit.standing import Valuation, _codes
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -158,19 +158,23 @@ def customer_dollar_retention(source: Ledger | Valuation, as_of: dt.date,
     span = int(policy["customer_retention_average_months"].value)
     refs: dict[str, RuleRef] = {r.ref.version: r.ref for r in policy.values()}
     minimum = retention_minimum(rules, as_of, refs)
-    ledger = source.ledger if isinstance(source, Valuation) else source
-    f = ledger.frame
-    managed = f[f["kind"].to_numpy() == "managed"]
-    client_codes, client_ids = pd.factorize(managed["client_id"].astype(str).to_numpy())
-    names = np.empty(len(client_ids), dtype=object)
-    names[client_codes] = managed["client_name"].astype(str).to_numpy()  # last row wins
-    ids = np.asarray(client_ids, dtype=object)
-    month_k = managed["date"].to_numpy().astype("datetime64[M]").astype(np.int64) + 1970 * 12
-    cur_codes, currencies = pd.factorize(managed["currency"].astype(str).to_numpy())
-    currencies = np.asarray(currencies, dtype=object)
-    units = managed["amount_units"].to_numpy().astype(np.int64)
-    nclients = len(ids)
+    v = valuation_of(source, rules)
     k_now = as_of.year * 12 + as_of.month - 1
+    # Only the managed rows of the months compared (decided per ledger day, gathered per row).
+    first_k = k_now - span + 1 - lookback
+    wanted_day = (v.month_of_day >= first_k) & (v.month_of_day <= k_now)
+    rows = np.flatnonzero(wanted_day[v.row_day] & (v.credit == 2))  # 2: managed
+    f = v.ledger.frame
+    client_codes = v.client_codes[rows].astype(np.int64)
+    ids = np.asarray(v.client_ids, dtype=object)
+    name_codes, name_values = _codes(f["client_name"])
+    names = np.full(len(ids), "", dtype=object)
+    names[client_codes] = name_values[name_codes[rows]]  # the last row's name wins
+    month_k = v.month_of_day[v.row_day[rows]].astype(np.int64)
+    all_cur, currencies = _codes(f["currency"])
+    cur_codes = all_cur[rows]
+    units = v.units[rows]
+    nclients = len(ids)
     months: list[RetentionMonth] = []
     detail: dict[dt.date, _MonthData] = {}
     for k in range(k_now - span + 1, k_now + 1):
