@@ -3,12 +3,18 @@ currency amounts of each close date, the partner's currency, which clients."""
 
 from __future__ import annotations
 
+import datetime as _dt
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from partnerkit.ledger import SoldEvent
 from partnerkit.progress import assisted_mrr_12m, partner_currency, sourced_mrr_12m
 from partnerkit.rules import UnknownCurrencyError
+from partnerkit.standing import add_months
 from tests.unit.core.builders import D, a_ledger, a_managed_snapshot, a_sold_event, shipped
 
 
@@ -68,3 +74,36 @@ def test_the_partner_currency_defaults_to_the_ledgers_only_currency() -> None:
     assert partner_currency(a_ledger(a_sold_event(currency="EUR"))) == "EUR"
     assert partner_currency(a_ledger(a_sold_event(currency="EUR"),
                                      a_sold_event(currency="GBP"))) == "USD"
+
+
+# -- the vectorised figure against a naive per-event computation ---------------------------------
+
+CURRENCIES = ["USD", "EUR", "GBP", "JPY", "BRL", "COP"]
+
+
+@st.composite
+def deals(draw: st.DrawFn) -> SoldEvent:
+    return SoldEvent(client_id=draw(st.sampled_from("abcd")),
+                     close_date=draw(st.dates(D(2023, 6, 1), D(2026, 3, 31))),
+                     deal_type=draw(st.sampled_from(["sourced", "assisted"])),
+                     amount=draw(st.decimals(0, 500_000, places=4)),
+                     currency=draw(st.sampled_from(CURRENCIES)), country="US")
+
+
+@given(st.lists(deals(), max_size=30), st.dates(D(2024, 1, 1), D(2026, 3, 31)),
+       st.sampled_from(CURRENCIES))
+@settings(max_examples=60, deadline=None, database=None)
+def test_the_12_month_mrr_is_the_exact_sum_of_each_deal_converted(
+        events: list[SoldEvent], as_of: _dt.date, home: str) -> None:
+    rules = shipped()
+    got = sourced_mrr_12m(a_ledger(*events), as_of, rules, home)
+    usd = amount = Fraction(0)
+    for e in events:
+        if e.deal_type == "sourced" and e.close_date <= as_of < add_months(e.close_date, 12):
+            local = Fraction(rules.currency_rule(e.currency, e.close_date).local_per_100)
+            usd += Fraction(e.amount) * 100 / local
+            amount += Fraction(e.amount) * Fraction(
+                rules.currency_rule(home, e.close_date).local_per_100) / local
+    assert abs(Fraction(got.usd) - usd) <= Fraction(1, 10**18) * max(1, usd)
+    assert abs(Fraction(got.amount) - amount) <= Fraction(1, 10**18) * max(1, amount)
+    assert sum(got.clients["deals"]) == got.deals

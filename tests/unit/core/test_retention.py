@@ -234,3 +234,30 @@ def test_the_credited_tier_is_not_upgraded_to_elite_without_the_retention() -> N
     assert churned.tier == "Diamond" and churned.performance.tier == "Diamond"
     req = next(r for r in churned.performance.requirements["Elite"] if r.name == "retention")
     assert req.actual == Decimal(2) / Decimal(3) and not req.met
+
+
+@given(books())
+@settings(max_examples=60, deadline=None, database=None)
+def test_each_month_is_the_naive_per_client_computation(book: list[ManagedSnapshot]) -> None:
+    from fractions import Fraction
+
+    rules = shipped()
+    r = customer_dollar_retention(a_ledger(*book), D(2025, 12, 5), rules)
+    for m in r.months:
+        def usd(month: dt.date, m: object = m) -> dict[str, Fraction]:
+            out: dict[str, Fraction] = {}
+            for s in book:
+                if s.month == month:
+                    local = rules.currency_rule(s.currency, m.month).local_per_100  # type: ignore[attr-defined]
+                    out[s.client_id] = out.get(s.client_id, Fraction(0)) + (
+                        Fraction(s.amount) * 100 / Fraction(local))
+            return out
+        base, now = usd(m.base_month), usd(m.month)
+        den = sum(base.values(), Fraction(0))
+        if not now and not any(s.month == m.month for s in book):
+            assert m.status == "not_recorded" and m.value is None
+        elif den == 0:
+            assert m.value is None
+        else:
+            num = sum((min(now.get(c, Fraction(0)), b) for c, b in base.items()), Fraction(0))
+            assert m.exact == num / den
