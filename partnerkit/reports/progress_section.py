@@ -53,4 +53,29 @@ def progress_cards(view: Any) -> str:
 <div class="card"><div class="muted">{_esc(cdr_label)}</div>
 <div class="big" data-figure="customer_dollar_retention" data-value="{_esc(avg_value)}">{_esc(avg)}</div>
 <div style="color:#ff7a59">{spark}</div><div class="muted">{_esc(policy)}</div>{gate}</div>
-</div>"""
+</div>{_explained(view)}"""
+
+
+# How many clients the explanation names.
+NAMED_CLIENTS = 5
+
+
+def _explained(view: Any) -> str:
+    """Which deals and clients, which months: the figures explain themselves (issue 18)."""
+    p, t = view.c.progress, view.t
+    s, r = p.sourced, p.retention
+    biggest = ", ".join(
+        f"{c.client_name or c.client_id} ({t.money(c.amount, s.currency)})"
+        for c in s.clients.head(NAMED_CLIENTS).itertuples(index=False))
+    deals = t("From {deals} sourced deals with {clients} clients closed {start} to {end}, each "
+              "at the program's currency amounts of its close date.").format(
+        deals=s.deals, clients=len(s.clients), start=t.date(s.window_start), end=t.date(s.as_of))
+    if biggest:
+        deals += " " + t("Largest: {clients}.").format(clients=biggest)
+    by_month = " · ".join(
+        f"{m.label} {t.percent(m.value, 1) if m.value is not None else t('not recorded')}"
+        for m in r.months)
+    months = t("C$R by month (clients managed 12 months earlier, their MRR now): {months}.").format(
+        months=by_month)
+    return (f'<p class="muted" data-explains="sourced_mrr_12m">{_esc(deals)}</p>'
+            f'<p class="muted" data-explains="customer_dollar_retention">{_esc(months)}</p>')

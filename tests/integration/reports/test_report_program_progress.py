@@ -55,6 +55,13 @@ def test_the_report_headline_and_json_show_the_core_program_progress(book, tmp_p
     assert gate.get_text() == f"Elite needs at least 85%: {'met' if met else 'not met'}"
     # The points gap table lists points requirements only (retention is a percentage).
     assert not soup.select('[data-figure^="gaps."][data-figure$=".required"][data-value="0.85"]')
+    # Which deals and clients, which months.
+    deals = soup.select_one('[data-explains="sourced_mrr_12m"]').get_text()
+    assert f"From {core.sourced.deals} sourced deals with {len(core.sourced.clients)} clients" in (
+        deals)
+    assert str(core.sourced.clients.iloc[0]["client_name"]) in deals
+    months = soup.select_one('[data-explains="customer_dollar_retention"]').get_text()
+    assert all(m.label in months for m in core.retention.months)
     data = json.loads(Path(result.files["json"]).read_text("utf-8"))
     assert data["sourced_mrr_12m"] == core.sourced.as_json()
     assert data["customer_dollar_retention"] == core.retention.as_json()
