@@ -7,13 +7,16 @@ a `matplotlib.figure.Figure` (built without pyplot, so no global state and no GU
 Their texts are msgids of the "dashboard" gettext domain: pass
 `partnerkit.ui.i18n.translator(locale, domain="dashboard")` as `t`.
 
-- `tier_progress_chart(standing, rules, on, t, tier=None)`: sold (or sourced), managed and total
-  points as bars, each with a line at the next tier's requirement and that number written beside
-  it; thresholds HubSpot does not publish (provenance "derived"/"estimate") are labelled
-  "derived". F2.3.
+- `tier_progress_chart(standing, rules, on, t, tier=None, keep=None)`: sold (or sourced), managed
+  and total points as bars, each with a line at the current tier's minimum (what it takes to keep
+  it) and at the next tier's, with their numbers written beside them; thresholds HubSpot does not
+  publish (provenance "derived"/"estimate") are labelled "derived". The scale follows what the
+  partner can reach: a next-tier minimum far beyond it is an annotation at the edge, not a line
+  that squashes the bars (issue 12). F2.3.
 - `progress_over_time_chart(hist, t, rules=None, on=None, tier=None)`: monthly sold, managed and
   total points from `partnerkit.history(...)`, the projection (no new deals; sold points expire)
-  dashed in a shaded band, and the next tier's total requirement. F2.7.
+  dashed in a shaded band, the current tier's total minimum and the next tier's (annotated at the
+  top when far out of reach). F2.7.
 """
 
 from __future__ import annotations
@@ -75,6 +78,32 @@ def _targets(standing: Any, rules: Any, on: dt.date, tier: str | None) -> tuple[
     return ladder[0], True
 
 
+# A next-tier minimum more than this many times what the partner reaches (points or the current
+# tier's minimum) is written as an annotation instead of stretching the axis to it (issue 12).
+REACH = 1.6
+KEEP_LINE = "#516f90"
+
+
+def _keep_requirement(rules: Any, on: dt.date, standing: Any, tier: str | None,
+                      keep: str | None) -> Any:
+    """The requirement row of the tier to keep: `keep`, else the tier performed at."""
+    ladder = list(rules.tier_ladder(on))
+    name = keep or tier or _numeric_tier(standing, ladder)
+    return next((r for r in ladder if r.tier == name), None)
+
+
+def _track_min(req: Any, track: str) -> Decimal | None:
+    """A tier's minimum on one bar: "sold"/"sourced" (by what it counts), "managed", "total"."""
+    if req is None:
+        return None
+    value: Decimal | None
+    if track in ("sold", "sourced"):
+        value = req.sold_min if req.sold_min_counts == track else None
+    else:
+        value = req.managed_min if track == "managed" else req.total_min
+    return value
+
+
 def _is_derived(req: Any) -> bool:
     return str(getattr(req, "provenance", "")).lower() in ("derived", "estimate")
 
@@ -84,51 +113,47 @@ def _points_fmt(t: Any) -> FuncFormatter:
 
 
 def tier_progress_chart(
-    standing: Any, rules: Any, on: dt.date, t: Any, tier: str | None = None
+    standing: Any, rules: Any, on: dt.date, t: Any, tier: str | None = None,
+    keep: str | None = None,
 ) -> Figure:
-    """F2.3: sold, managed and total points with the next tier's requirement on each track."""
+    """F2.3: sold, managed and total points with the current tier's minimum (to keep it) and the
+    next tier's on each track; `keep` is the credited tier (default: the tier performed at)."""
     req, is_next = _targets(standing, rules, on, tier)
+    keep_req = _keep_requirement(rules, on, standing, tier, keep)
+    if keep_req is not None and req is not None and keep_req.tier == req.tier:
+        keep_req = None  # at the top: the "next" line already is the minimum to keep
     sourced_track = req is not None and req.sold_min_counts == "sourced"
     fig = Figure(figsize=(8.0, 3.4))
     ax = fig.add_subplot(1, 1, 1)
-    rows: list[tuple[str, list[tuple[float, str, str]], Decimal | None]] = []
+    rows: list[tuple[str, list[tuple[float, str, str]], Decimal | None, Decimal | None]] = []
     if sourced_track:
-        rows.append(
-            (
-                t("Sourced points"),
-                [(_f(standing.sourced_points), SOLD, t("Sourced"))],
-                req.sold_min if req is not None else None,
-            )
-        )
+        rows.append((t("Sourced points"), [(_f(standing.sourced_points), SOLD, t("Sourced"))],
+                     _track_min(req, "sourced"), _track_min(keep_req, "sourced")))
     else:
-        rows.append(
-            (
-                t("Sold points"),
-                [
-                    (_f(standing.sourced_points), SOLD, t("Sourced")),
-                    (_f(standing.assisted_points), ASSISTED, t("Assisted")),
-                ],
-                req.sold_min if req is not None else None,
-            )
-        )
-    rows.append(
-        (
-            t("Managed points"),
-            [(_f(standing.managed_points), MANAGED, t("Managed"))],
-            req.managed_min if req is not None else None,
-        )
-    )
+        rows.append((t("Sold points"), [
+            (_f(standing.sourced_points), SOLD, t("Sourced")),
+            (_f(standing.assisted_points), ASSISTED, t("Assisted")),
+        ], _track_min(req, "sold"), _track_min(keep_req, "sold")))
+    rows.append((t("Managed points"), [(_f(standing.managed_points), MANAGED, t("Managed"))],
+                 _track_min(req, "managed"), _track_min(keep_req, "managed")))
     total_parts = [
         (_f(standing.sourced_points), SOLD, t("Sourced")),
         (_f(standing.assisted_points), ASSISTED, t("Assisted")),
         (_f(standing.managed_points), MANAGED, t("Managed")),
     ]
-    rows.append((t("Total points"), total_parts, req.total_min if req is not None else None))
+    rows.append((t("Total points"), total_parts, _track_min(req, "total"),
+                 _track_min(keep_req, "total")))
 
+    # The scale: what the partner reaches (bars and the minimums to keep), not a far next tier.
+    reach: float = max([1.0, *(sum(p[0] for p in r[1]) for r in rows),
+                 *(_f(r[3]) for r in rows if r[3] is not None)])
+    nexts = [_f(r[2]) for r in rows if r[2] is not None]
+    near = [n for n in nexts if n <= reach * REACH]
+    xmax: float = max([reach, *near])
     ys = list(range(len(rows)))[::-1]
-    xmax = 1.0
     seen_labels: set[str] = set()
-    for y, (_label, parts, need) in zip(ys, rows, strict=True):
+    far_marks: list[tuple[float, str]] = []
+    for y, (_label, parts, need, keep_need) in zip(ys, rows, strict=True):
         left = 0.0
         for value, color, part_label in parts:
             lab = part_label if part_label not in seen_labels else None
@@ -136,54 +161,43 @@ def tier_progress_chart(
             ax.barh(y, value, left=left, height=0.55, color=color, label=lab, zorder=2)
             left += value
         total = left
-        xmax = max(xmax, total)
+        if keep_need is not None and keep_req is not None:
+            kf = _f(keep_need)
+            ax.vlines(kf, y - 0.42, y + 0.42, colors=KEEP_LINE, linestyles="-", linewidth=1.8,
+                      zorder=3)
+            mark = t("Keep {tier}: {points}").format(tier=keep_req.tier,
+                                                    points=t.decimal(keep_need, 0))
+            ax.text(kf, y - 0.36, " " + mark, color=KEEP_LINE, fontsize=8, va="top",
+                    ha="left", zorder=4)
         if need is not None:
             needf = _f(need)
-            xmax = max(xmax, needf)
-            ax.vlines(
-                needf, y - 0.42, y + 0.42, colors=LINE, linestyles="--", linewidth=1.6, zorder=3
-            )
-            pct = t.percent(Decimal(str(total / needf)) if needf else 1, 0)
             mark = t("{tier}: {points}").format(tier=req.tier, points=t.decimal(need, 0))
             if _is_derived(req):
                 mark += " " + t("(derived)")
-            ax.text(
-                needf,
-                y + 0.34,
-                " " + mark,
-                color=LINE,
-                fontsize=8.5,
-                va="bottom",
-                ha="left",
-                zorder=4,
-            )
-            ax.text(
-                total,
-                y,
-                "  "
-                + t("{points} ({percent})").format(
-                    points=t.decimal(Decimal(str(total)), 0), percent=pct
-                ),
-                va="center",
-                ha="left",
-                fontsize=9,
-                color=TEXT,
-                zorder=4,
-            )
+            if needf <= xmax:
+                ax.vlines(needf, y - 0.42, y + 0.42, colors=LINE, linestyles="--",
+                          linewidth=1.6, zorder=3)
+                ax.text(needf, y + 0.34, " " + mark, color=LINE, fontsize=8.5, va="bottom",
+                        ha="left", zorder=4)
+            else:
+                far_marks.append((y, mark))
+            pct = t.percent(Decimal(str(total / needf)) if needf else 1, 0)
+            ax.text(total, y, "  " + t("{points} ({percent})").format(
+                points=t.decimal(Decimal(str(total)), 0), percent=pct),
+                va="center", ha="left", fontsize=9, color=TEXT, zorder=4)
         else:
-            ax.text(
-                total,
-                y,
-                "  " + t.decimal(Decimal(str(total)), 0) + "  · " + t("no minimum"),
-                va="center",
-                ha="left",
-                fontsize=9,
-                color=TEXT,
-                zorder=4,
-            )
+            ax.text(total, y, "  " + t.decimal(Decimal(str(total)), 0) + "  · "
+                    + t("no minimum"), va="center", ha="left", fontsize=9, color=TEXT, zorder=4)
+    right = xmax * 1.30
+    for y, mark in far_marks:
+        # Far out of reach: named at the edge with its number, off the scale.
+        ax.annotate(t("{mark} (off the scale) →").format(mark=mark), xy=(1.0, y + 0.42),
+                    xycoords=("axes fraction", "data"), xytext=(-4, 0),
+                    textcoords="offset points", ha="right", va="bottom", fontsize=8,
+                    color=LINE, zorder=4)
     ax.set_yticks(ys)
     ax.set_yticklabels([r[0] for r in rows], fontsize=10)
-    ax.set_xlim(0, xmax * 1.30)
+    ax.set_xlim(0, right)
     ax.set_ylim(-0.7, len(rows) - 0.2)
     ax.xaxis.set_major_formatter(_points_fmt(t))
     ax.grid(axis="x", color=GRID, zorder=0)
@@ -203,9 +217,11 @@ def tier_progress_chart(
 
 
 def progress_over_time_chart(
-    hist: Any, t: Any, rules: Any = None, on: dt.date | None = None, tier: str | None = None
+    hist: Any, t: Any, rules: Any = None, on: dt.date | None = None, tier: str | None = None,
+    keep: str | None = None,
 ) -> Figure:
-    """F2.7: monthly sold / managed / total points, then the projection from expirations."""
+    """F2.7: monthly sold / managed / total points, then the projection from expirations, with
+    the current tier's total minimum (`keep`, default the tier performed at) and the next's."""
     fig = Figure(figsize=(8.0, 3.6))
     ax = fig.add_subplot(1, 1, 1)
     if hist is None or len(hist) == 0:
@@ -251,32 +267,7 @@ def progress_over_time_chart(
             transform=blended_transform_factory(ax.transData, ax.transAxes),
         )
     if rules is not None and on is not None:
-        last = hist.iloc[n_past - 1] if n_past else hist.iloc[0]
-
-        class _S:  # the standing at the last actual point, for the next-tier lookup
-            sourced_points = last["sourced_exact"]
-            assisted_points = last["assisted_exact"]
-            sold_points = last["sold_exact"]
-            managed_points = last["managed_exact"]
-            total_points = last["total_exact"]
-
-        req, _is_next = _targets(_S, rules, on, tier)
-        if req is not None:
-            need = _f(req.total_min)
-            ax.axhline(need, color=LINE, linestyle=":", linewidth=1.4)
-            mark = t("{tier}: {points}").format(tier=req.tier, points=t.decimal(req.total_min, 0))
-            if _is_derived(req):
-                mark += " " + t("(derived)")
-            ax.text(
-                dates[n_past - 1 if n_past else 0],
-                need,
-                mark + " ",
-                color=LINE,
-                fontsize=8.5,
-                va="bottom",
-                ha="right",
-            )
-            ax.set_ylim(0, max(ax.get_ylim()[1], need * 1.12))
+        _tier_lines(ax, hist, n_past, dates, t, rules, on, tier, keep)
     ax.set_ylim(bottom=0)
     ax.yaxis.set_major_formatter(_points_fmt(t))
     locale = getattr(t, "locale", None)
@@ -301,3 +292,43 @@ def progress_over_time_chart(
     fig.autofmt_xdate()
     fig.tight_layout()
     return fig
+
+
+def _tier_lines(ax: Any, hist: Any, n_past: int, dates: list[dt.date], t: Any, rules: Any,
+                on: dt.date, tier: str | None, keep: str | None) -> None:
+    """The current tier's total minimum (solid) and the next tier's (dotted; annotated at the
+    top when it is far beyond every point of the chart)."""
+    last = hist.iloc[n_past - 1] if n_past else hist.iloc[0]
+
+    class _S:  # the standing at the last actual point, for the tier lookups
+        sourced_points = last["sourced_exact"]
+        assisted_points = last["assisted_exact"]
+        sold_points = last["sold_exact"]
+        managed_points = last["managed_exact"]
+        total_points = last["total_exact"]
+
+    req, _is_next = _targets(_S, rules, on, tier)
+    keep_req = _keep_requirement(rules, on, _S, tier, keep)
+    at = dates[n_past - 1 if n_past else 0]
+    top = max([_f(v) for v in hist["total"]] + [1.0])
+    if keep_req is not None and (req is None or keep_req.tier != req.tier):
+        kf = _f(keep_req.total_min)
+        top = max(top, kf)
+        ax.axhline(kf, color=KEEP_LINE, linestyle="-", linewidth=1.4)
+        ax.text(dates[0], kf, " " + t("Keep {tier}: {points}").format(
+            tier=keep_req.tier, points=t.decimal(keep_req.total_min, 0)),
+            color=KEEP_LINE, fontsize=8.5, va="bottom", ha="left")
+    if req is not None:
+        need = _f(req.total_min)
+        mark = t("{tier}: {points}").format(tier=req.tier, points=t.decimal(req.total_min, 0))
+        if _is_derived(req):
+            mark += " " + t("(derived)")
+        if need <= top * REACH:
+            ax.axhline(need, color=LINE, linestyle=":", linewidth=1.4)
+            ax.text(at, need, mark + " ", color=LINE, fontsize=8.5, va="bottom", ha="right")
+            top = max(top, need)
+        else:
+            ax.annotate(t("{mark} (off the scale) ↑").format(mark=mark), xy=(1.0, 1.0),
+                        xycoords="axes fraction", xytext=(-4, -4), textcoords="offset points",
+                        ha="right", va="top", fontsize=8.5, color=LINE)
+    ax.set_ylim(0, max(ax.get_ylim()[1], top * 1.12))
