@@ -61,7 +61,7 @@ def test_a_risks_projected_figure_is_historys_projected_figure_on_that_date(as_o
     assert found, "the base expires within the horizon"
     table = history(ledger, as_of, RULES, months=0, projection_months=6).set_index("month_end")
     for r in found:
-        assert table.loc[r.date, r.requirement] == r.projected
+        assert table.loc[r.date, f"{r.requirement}_exact"] == r.projected
         assert bool(table.loc[r.date, "projected"]) or r.date == as_of
 
 
