@@ -18,9 +18,10 @@ from dataclasses import dataclass
 
 from partnerkit.ledger import Ledger
 from partnerkit.messages import Message, msg
+from partnerkit.retention import customer_dollar_retention, retention_minimum
 from partnerkit.rules import Rulebook
-from partnerkit.standing import Valuation
-from partnerkit.tiers import CreditedTier, TierChange, credited_tier
+from partnerkit.standing import Valuation, compute_standing
+from partnerkit.tiers import CreditedTier, TierChange, TierPerformance, credited_tier, evaluate_tier
 
 SOURCES = ("recorded", "computed")
 BASIS_RECORDED, BASIS_COMPUTED, BASIS_NOT_RECORDED = "recorded", "computed", "not recorded"
@@ -54,6 +55,7 @@ class CreditedOn:
     detail: CreditedTier | None
     decided_by: TierChange | None
     message: Message
+    performance: TierPerformance  # the tier the points perform at on as_of (shown either way)
 
     @property
     def known(self) -> bool:
@@ -83,15 +85,17 @@ def credited_on(
     certified_until: dt.date | None = None,
 ) -> CreditedOn:
     """The credited tier on `as_of`: the latest record on or before it, then the reviews."""
+    v = ledger if isinstance(ledger, Valuation) else Valuation(ledger, rules)
     records = sorted_history(history)
     first = records[0].credited_from if records else None
     rec = latest_record(records, as_of)
     if rec is None:
         message = (msg("credited.not_recorded_before", first=first) if first
                    else msg("credited.never_recorded"))
-        return CreditedOn(as_of, None, BASIS_NOT_RECORDED, None, None, first, None, None, message)
+        return CreditedOn(as_of, None, BASIS_NOT_RECORDED, None, None, first, None, None, message,
+                          performance_on(v, rules, as_of, certified_until))
     rules.tier_rank(rec.tier)  # an unknown tier name is a clear error, not a silent untiered
-    detail = credited_tier(ledger, rules, rec.tier, rec.credited_from, as_of, certified_until)
+    detail = credited_tier(v, rules, rec.tier, rec.credited_from, as_of, certified_until)
     decided = detail.changes[-1] if detail.changes else None
     if decided is None:
         basis = BASIS_COMPUTED if rec.source == "computed" else BASIS_RECORDED
@@ -103,7 +107,18 @@ def credited_on(
                       recorded_tier=rec.tier, recorded_from=rec.credited_from,
                       reason=decided.reason)
     return CreditedOn(as_of, detail.tier, basis, detail.since, rec, first, detail, decided,
-                      message)
+                      message, detail.performance)
+
+
+def performance_on(v: Valuation, rules: Rulebook, as_of: dt.date,
+                   certified_until: dt.date | None = None) -> TierPerformance:
+    """The tier the points perform at on `as_of`, as `credited_tier` evaluates that day (with
+    the retention gate where the rules have one)."""
+    s = compute_standing(v, as_of, with_clients=False)
+    if retention_minimum(rules, as_of):
+        return evaluate_tier(s, as_of, rules, certified_until,
+                             retention=customer_dollar_retention(v, as_of, rules))
+    return evaluate_tier(s, as_of, rules, certified_until)
 
 
 def month_over_month(previous: CreditedOn, current: CreditedOn, rules: Rulebook) -> Message:

@@ -12,6 +12,7 @@ PURE_CORE = [
     "partnerkit/display.py",
     "partnerkit/ledger.py", "partnerkit/points.py", "partnerkit/standing.py", "partnerkit/tiers.py",
     "partnerkit/progress.py", "partnerkit/retention.py", "partnerkit/program_progress.py",
+    "partnerkit/risks.py", "partnerkit/tier_history.py", "partnerkit/changes.py",
 ]
 FORBIDDEN_IN_CORE = ("ipywidgets", "sqlalchemy", "voila", "papermill", "matplotlib", "open(",
                      "pathlib", "partnerkit.store", "partnerkit.ui", "partnerkit.reports")

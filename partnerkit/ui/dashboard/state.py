@@ -397,29 +397,55 @@ class DashboardState:
             lambda: compute_standing(self.valuation(), self.as_of),
         )
 
+    def tier_history(self) -> Any:
+        """F2.1 the partner's credited-tier records (issue 12)."""
+        return self._cached(("credited", self.partner_id, "history"),
+                            lambda: self.store.tier_history(self.partner_id))
+
+    def credited_basis(self) -> Any:
+        """The credited tier on the date from the stored history, with its basis: "not recorded"
+        before the first record, never a tier held by assumption (issue 12; F2.1)."""
+        from partnerkit.tier_history import credited_on
+
+        def make() -> Any:
+            return credited_on(self.valuation(), self.rules, self.tier_history(), self.as_of,
+                               self.partner.certified_until)
+
+        return self._cached(("credited", self.partner_id, self.as_of, "basis"), make)
+
     def credited(self) -> Any:
-        """The credited tier through reviews (F2.1) with the performance on the date (F2.2)."""
-        from partnerkit import credited_tier
+        """The credited tier through reviews (F2.1), or None before the first record."""
+        return self.credited_basis().detail
+
+    def performance(self) -> Any:
+        return self.credited_basis().performance
+
+    def risks(self) -> Any:
+        """Tier risks on the date, soonest first (issue 12): the core's list, as in the CLI."""
+        from partnerkit.risks import tier_risks
 
         def make() -> Any:
             p = self.partner
-            since = p.credited_since or p.joined_on or self.as_of
-            if since > self.as_of:
-                # Looking at a date before the tier was credited: start from that date.
-                since = self.as_of
-            return credited_tier(
-                self.valuation(),
-                self.rules,
-                credited=p.credited_tier,
-                credited_since=since,
-                as_of=self.as_of,
-                certified_until=p.certified_until,
-            )
+            return tier_risks(self.valuation(), self.rules, self.as_of, self.credited_basis(),
+                              p.certified_until, p.joined_on)
 
-        return self._cached(("credited", self.partner_id, self.as_of), make)
+        return self._cached(("credited", self.partner_id, self.as_of, "risks"), make)
 
-    def performance(self) -> Any:
-        return self.credited().performance
+    def point_changes(self, start: dt.date, end: dt.date) -> Any:
+        """HubSpot's "tier point changes": new and lost points per client in (start, end]."""
+        from partnerkit.standing import point_changes
+
+        return self._cached(("history", self.partner_id, "changes", start, end),
+                            lambda: point_changes(self.valuation(), start, end))
+
+    def tier_history_changed(self) -> None:
+        """After a credited-tier record is added: every credited answer is recomputed."""
+        pid = self.partner_id
+        self._generation += 1
+        for key in list(self._cache):
+            if len(key) > 1 and key[1] == pid and key[0] in ("credited", "partner", "chart"):
+                del self._cache[key]
+        self._emit("tier")
 
     def history(self) -> Any:
         from partnerkit import history

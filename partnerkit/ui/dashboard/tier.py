@@ -21,12 +21,15 @@ from partnerkit.ui.dashboard import labels as L
 from partnerkit.ui.dashboard.base import Page
 from partnerkit.ui.dashboard.breakdown import BreakdownView
 from partnerkit.ui.dashboard.html import Raw, esc, table
+from partnerkit.ui.dashboard.point_changes import PointChangesView
 from partnerkit.ui.dashboard.program_progress import (
     ProgramProgressBlock,
     progress_of,
     requirement_value,
 )
+from partnerkit.ui.dashboard.risks import NotRecorded, keep_margin_item, risks_banner_html
 from partnerkit.ui.dashboard.state import EXPIRING_DAYS, INITIAL, DashboardState
+from partnerkit.ui.dashboard.tier_history_form import TierHistoryForm
 
 
 def requirement_label(t: Any, name: str) -> str:
@@ -41,7 +44,7 @@ def requirement_label(t: Any, name: str) -> str:
 
 
 class TierPage(Page):
-    TABS = 3
+    TABS = 4  # Tier, Points breakdown, Progress over time, Tier point changes (issue 12)
 
     def __init__(self, state: DashboardState) -> None:
         super().__init__(state)
@@ -54,6 +57,10 @@ class TierPage(Page):
         )
         self._breakdown: BreakdownView | None = None  # its 25 rows are built when first shown
         self.progress = ProgramProgressBlock(state)  # issue 18: at the top, above the tabs
+        self.changes = PointChangesView(state)  # issue 12: HubSpot's tier point changes
+        self.risks_html = W.HTML()  # issue 12: the page opens with the tier risks
+        self.risks_html.add_class("pk-risks-banner")
+        self.history_form = TierHistoryForm(state)
         self.get_to = W.Dropdown(style=INITIAL, layout=W.Layout(width="260px"))
         self.get_to.add_class("pk-get-to")
         self.get_to.observe(
@@ -100,6 +107,7 @@ class TierPage(Page):
             W.HBox([self.get_to]),
             self.get_to_table,
             self.account_html,
+            self.history_form.widget,
         ]
         self.time_heading = W.HTML()
         self.time_table = W.HTML()
@@ -126,12 +134,16 @@ class TierPage(Page):
     def render(self) -> None:
         t = self.t
         self._tab_stale = [True] * self.TABS
-        self.tabs.titles = (t("Tier"), t("Points breakdown"), t("Progress over time"))
+        self.tabs.titles = (t("Tier"), t("Points breakdown"), t("Progress over time"),
+                            t("Tier point changes"))
         self._label_toggle()
         if self.calculator is not None:
             self._update_calculator()
         self.progress.render()
-        self.set_children(self.widget, [self.as_of_line(), self.progress.widget, self.body])
+        # The page opens with the tier risks (issue 12), then Program Progress (issue 18).
+        self.risks_html.value = risks_banner_html(self.state)
+        self.set_children(self.widget, [self.as_of_line(), self.risks_html, self.progress.widget,
+                                        self.body])
         self._render_tab(self.tabs.selected_index or 0)
 
     def _tab_changed(self, change: dict[str, Any]) -> None:
@@ -146,6 +158,9 @@ class TierPage(Page):
             elif i == 1:
                 self.breakdown.render()
                 self.set_children(self.tabs.children[1], [self.breakdown.widget])
+            elif i == 3:
+                self.changes.render()
+                self.set_children(self.tabs.children[3], [self.changes.widget])
             else:
                 self._render_progress()
             self._tab_stale[i] = False
@@ -165,9 +180,11 @@ class TierPage(Page):
         t = self.t
         st = self.state
         s = st.standing()
-        c = st.credited()
-        perf = c.performance
+        # Before the first credited-tier record nothing is invented: the performance only.
+        c = st.credited() or NotRecorded.of(st)
+        perf = st.performance()
         partner = st.partner
+        self.history_form.render()
         self.tier_chart.value = tier_chart_png(st)
         self._quiet = True
         try:
@@ -180,7 +197,8 @@ class TierPage(Page):
         finally:
             self._quiet = False
         self._show_gap()
-        self.header_html.value = self._header_html(c, perf)
+        self.header_html.value = (c.header_html(st) if isinstance(c, NotRecorded)
+                                  else self._header_html(c, perf))
         self.performance_html.value = self._performance_html(s, c)
         self.progress_heading.value = f"<h3>{esc(t('Tier progress'))}</h3>"
         self.insights_html.value = self._insights_html(s, c, perf)
@@ -196,13 +214,6 @@ class TierPage(Page):
             f'<div class="pk-big pk-credited-tier">{esc(c.tier)}</div>'
             f'<div class="pk-muted">{esc(t("Credited since {date}").format(date=t.date(c.since)))}</div>'  # noqa: E501
         )
-        recorded = self.state.partner.credited_since
-        if recorded and self.state.as_of < recorded:
-            note = t(
-                "The credited tier is recorded from {date}; for an earlier day it is shown as "
-                "if already credited then."
-            ).format(date=t.date(recorded))
-            html += f'<div class="pk-muted pk-before-credited">{esc(note)}</div>'
         if perf.tier_label != c.tier:
             rules = self.state.rules
             higher = rules.tier_rank(perf.tier) > rules.tier_rank(c.tier)
@@ -352,6 +363,9 @@ class TierPage(Page):
                     + (" " + t("(derived)") if derived else ""),
                 )
             )
+        margin = keep_margin_item(self.state)
+        if margin:
+            items.append(margin)
         nxt = perf.next_tier
         if nxt:
             gaps = [r for r in perf.gap_to(nxt) if not r.met and r.name != "certification"]
@@ -367,8 +381,10 @@ class TierPage(Page):
             items.append(("pk-next", t("To reach {tier}: {gaps}").format(tier=nxt, gaps=parts)))
         else:
             items.append(("pk-next", t("You perform at the top tier.")))
-        # Next review and what it does if nothing changes.
-        if c.next_review_tier == c.tier:
+        # Next review and what it does if nothing changes (unknown without a credited tier).
+        if isinstance(c, NotRecorded):
+            outcome = t("the credited tier is not recorded on this date")
+        elif c.next_review_tier == c.tier:
             outcome = t("if nothing changes you keep {tier}").format(tier=c.tier)
         else:
             outcome = t("if nothing changes you move to {tier}").format(tier=c.next_review_tier)
@@ -444,8 +460,9 @@ class TierPage(Page):
         h = st.history()
         perf = st.performance()
         self.time_chart.value = st.cached(
-            ("chart", st.partner_id, st.as_of, t.code, "progress", perf.tier),
-            lambda: figure_png(progress_over_time_chart(h, t, st.rules, st.as_of, tier=perf.tier)),
+            ("chart", st.partner_id, st.as_of, t.code, "progress", perf.tier, _keep_tier(st)),
+            lambda: figure_png(progress_over_time_chart(h, t, st.rules, st.as_of, tier=perf.tier,
+                                                        keep=_keep_tier(st))),
         )
         recent = h.tail(9)
         rows = [
@@ -528,8 +545,9 @@ def tier_chart_png(st: DashboardState) -> bytes:
     s = st.standing()
     perf = st.performance()
     return st.cached(  # type: ignore[no-any-return]
-        ("chart", st.partner_id, st.as_of, t.code, "tier", perf.tier),
-        lambda: figure_png(tier_progress_chart(s, st.rules, st.as_of, t, tier=perf.tier)),
+        ("chart", st.partner_id, st.as_of, t.code, "tier", perf.tier, _keep_tier(st)),
+        lambda: figure_png(tier_progress_chart(s, st.rules, st.as_of, t, tier=perf.tier,
+                                               keep=_keep_tier(st))),
     )
 
 
@@ -540,9 +558,15 @@ def prefetch(st: DashboardState) -> None:
     tier chart. Only cached reads: no widget is touched."""
     st.standing()
     st.credited()
+    st.risks()
     st.average_tool_usage()
     progress_of(st)
     tier_chart_png(st)
+
+
+def _keep_tier(st: DashboardState) -> str | None:
+    """The tier whose minimums the charts draw as "keep": the credited tier, else performance."""
+    return st.credited_basis().tier or st.performance().tier  # type: ignore[no-any-return]
 
 
 def _date(d: Any) -> dt.date | None:

@@ -788,13 +788,15 @@ def test_the_dashboard_notebook_only_imports_and_displays_the_builder() -> None:
     ]
 
 
-def test_f2_1_a_day_before_the_tier_was_credited_is_flagged(tmp_path: Path) -> None:
+def test_f2_1_a_day_before_the_tier_was_credited_is_not_recorded(tmp_path: Path) -> None:
+    # Issue 12: before the first credited-tier record nothing is invented (no hold, no tier).
     d = build_dashboard(make_book(tmp_path), partner_id="p1", as_of=dt.date(2025, 6, 30))
     assert isinstance(d, Dashboard)
     d.nav.select("tier")
     assert d.messages.value == ""
     head = text_of(d.tier.tabs.children[0].children[0].value)
-    assert "The credited tier is recorded from Jul 15, 2025" in head
+    assert "not recorded before 2025-07-15" in head or "not recorded before Jul 15, 2025" in head
+    assert "held until" not in text_of(all_html(d.tier.widget))
 
 
 # --------------------------------------------------------------------------- performance behaviour
@@ -1018,7 +1020,8 @@ def test_a_language_switch_on_the_points_breakdown_sends_no_message_per_row(
     # hidden (the closed points drawer) none. Round 2 sent 21 here; issue 18 adds one (the
     # Program Progress block above the tabs is one HTML).
     # +1 since issue 11: the page's URL carries the language (the Bridge's query).
-    assert len(widget_messages) <= 20, widget_messages
+    # +1 for the tier-risks banner above the tabs (issue 12).
+    assert len(widget_messages) <= 21, widget_messages
     assert widget_messages.count(("ToggleButtons", "update")) == 1, widget_messages
     assert d.messages.value == ""
 
