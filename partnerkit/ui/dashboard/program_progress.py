@@ -69,7 +69,7 @@ class ProgramProgressBlock:
 
     def html(self, s: Any, c: Any, p: Any) -> str:
         t = self.state.t
-        perf = c.performance
+        perf = self.state.performance()  # c is None before the first credited-tier record
         nxt = perf.next_tier
         if nxt:
             total = next((r for r in perf.gap_to(nxt) if r.name == "total"), None)
@@ -92,7 +92,8 @@ class ProgramProgressBlock:
             first=r.months[0].label, last=r.months[-1].label)
         spark = sparkline_svg(r.values, spark_label, width=96)
         items = [
-            (t("Credited tier"), c.tier, "credited_tier", c.tier, ""),
+            (t("Credited tier"), c.tier if c else t("not recorded"), "credited_tier",
+             c.tier if c else "", ""),
             (t("Performance tier"), perf.tier_label, "performance_tier", perf.tier_label, ""),
             (t("Total points"), t.points(s.total_points), "total_points", str(s.total_points),
              ""),
