@@ -14,11 +14,15 @@ import ipywidgets as W
 import pandas as pd
 
 from partnerkit.ui.dashboard import labels as L
-from partnerkit.ui.dashboard.html import esc, table
+from partnerkit.ui.dashboard.html import Raw, esc, table
 from partnerkit.ui.dashboard.state import INITIAL, DashboardState
 
 PAGE_SIZE = 25
-COLS = "110px 110px 110px 110px 140px 130px"
+# Columns that narrow (down to their minimum) beside the open drill-down panel (issue 11).
+COLS = (
+    "minmax(58px,110px) minmax(58px,110px) minmax(58px,110px) minmax(62px,110px) "
+    "minmax(84px,140px) minmax(84px,130px)"
+)
 DEAL_TYPES = ("sourced", "assisted", "managed-only")
 MARKETS = ("growth", "standard")
 
@@ -65,6 +69,14 @@ class BreakdownView:
             w.observe(
                 g(lambda: self.t("Could not filter the points breakdown"))(self._filters), "value"
             )
+        self.csv_btn = W.Button(description="⤓ CSV", layout=W.Layout(width="auto"))
+        self.xlsx_btn = W.Button(description="⤓ XLSX", layout=W.Layout(width="auto"))
+        self.csv_btn.add_class("pk-breakdown-csv")
+        self.xlsx_btn.add_class("pk-breakdown-xlsx")
+        self.csv_btn.on_click(g(lambda: self.t("Could not export"))(lambda _b: self.export("csv")))
+        self.xlsx_btn.on_click(
+            g(lambda: self.t("Could not export"))(lambda _b: self.export("xlsx"))
+        )
         self.summary = W.HTML()
         self.summary.add_class("pk-breakdown-summary")
         self.header = W.HTML()
@@ -123,7 +135,8 @@ class BreakdownView:
             [
                 self.title,
                 W.HBox(
-                    [self.deal_filter, self.market_filter], layout=W.Layout(flex_flow="row wrap")
+                    [self.deal_filter, self.market_filter, self.csv_btn, self.xlsx_btn],
+                    layout=W.Layout(flex_flow="row wrap", align_items="center"),
                 ),
                 self.summary,
                 self.header,
@@ -165,7 +178,8 @@ class BreakdownView:
         self.next_btn.description = t("Next") + " ▶"
         hdr = [t("Sourced"), t("Assisted"), t("Managed"), t("Total"), t("Deal type"), t("Market")]
         self.header.value = (
-            '<div style="display:flex"><div style="width:244px;flex:none;font-weight:600;'
+            '<div style="display:flex"><div class="pk-breakdown-header-name" '
+            'style="width:244px;flex:none;font-weight:600;'
             'padding:3px 4px;box-sizing:border-box">'
             f'{esc(t("Client"))}</div><div class="pk-row pk-head" style="--pk-cols:{COLS};flex:1">'
             + "".join(
@@ -181,10 +195,21 @@ class BreakdownView:
             f"<h3>{esc(t('Points breakdown'))}</h3><p class='pk-muted'>{esc(hint)}</p>"
         )
 
+    def export(self, fmt: str) -> int:
+        """Download the filtered breakdown (every page) as CSV or XLSX (issue 11)."""
+        from partnerkit.ui.dashboard.export import breakdown_frame, send_download
+
+        st = self.state
+        t = self.t
+        frame = breakdown_frame(self.filtered, lambda r: credit_types(t, r))
+        stem = f"{st.partner_id}-points-breakdown-{st.as_of.isoformat()}"
+        return send_download(st.bridge, frame, stem, fmt)
+
     def close_client(self) -> None:
         closed = self._selected_name if self.selected else None
         self.selected = None
         self.drawer.layout.display = "none"
+        self.widget.remove_class("pk-drawer-open")
         bridge = getattr(self.state, "bridge", None)
         if closed and bridge is not None:  # focus back to the client's name button
             from partnerkit.ui.dashboard.bridge import attribute_selector
@@ -315,6 +340,7 @@ class BreakdownView:
         s = self.state.standing()
         self.selected = client_id
         self.drawer.layout.display = ""
+        self.widget.add_class("pk-drawer-open")
         self.close_btn.tooltip = t("Close")  # set when shown: no message while the drawer is shut
         ev = s.client_events(client_id)
         row = s.per_client[s.per_client["client_id"] == client_id]
@@ -333,34 +359,33 @@ class BreakdownView:
             start=0,
         )
 
+        def two(top: str, below: str) -> Raw:
+            return Raw(f"{esc(top)}<br><span class='pk-muted'>{esc(below)}</span>")
+
+        # Four two-line columns: the panel beside the table is narrow, and a value must never be
+        # cut or broken one letter a line (issue 11).
         def rows(df: pd.DataFrame) -> list[list[Any]]:
             out = []
             for r in df.to_dict("records"):
+                ends = t.date(r["expires_on"]) if r.get("expires_on") is not None else ""
                 out.append(
                     [
                         t.date(r["date"]),
-                        L.deal_type(t, r["deal_type"]) if r["deal_type"] else "",
-                        r.get("product_line") or "",
-                        t.money(r["amount"], r["currency"]),
-                        L.market(t, r["market"]),
-                        t.points(r["points"]),
-                        L.point_status(t, r["status"]),
-                        t.date(r["expires_on"]) if r.get("expires_on") is not None else "",
+                        two(
+                            r.get("product_line") or "",
+                            L.deal_type(t, r["deal_type"]) if r["deal_type"] else "",
+                        ),
+                        two(t.money(r["amount"], r["currency"]), L.market(t, r["market"])),
+                        two(
+                            t.points(r["points"]),
+                            " · ".join(x for x in (L.point_status(t, r["status"]), ends) if x),
+                        ),
                     ]
                 )
             return out
 
-        heads = [
-            t("Date"),
-            t("Deal type"),
-            t("Product"),
-            t("Amount"),
-            t("Market"),
-            t("Points"),
-            t("Status"),
-            t("Expires on"),
-        ]
-        numeric = [False, False, False, True, False, True, False, False]
+        heads = [t("Date"), t("Product"), t("Amount"), t("Points")]
+        numeric = [False, False, True, True]
         self.detail.value = (
             f'<div class="pk-card"><h3 class="pk-client-points-name">{esc(name)}</h3>'
             '<p class="pk-client-points-active">{}</p>'.format(

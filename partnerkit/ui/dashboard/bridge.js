@@ -212,6 +212,26 @@ function render({ model, el }) {
     }
   }
 
+  function saveFile() {
+    const file = model.get("download") || {};
+    if (!file.b64) return;
+    const bytes = Uint8Array.from(atob(file.b64), (c) => c.charCodeAt(0));
+    const url = URL.createObjectURL(new Blob([bytes], { type: file.mime }));
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = file.name;
+    a.style.display = "none";
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+  }
+
+  function printNow() {
+    // Two frames: the full print list the kernel just sent is laid out first.
+    requestAnimationFrame(() => requestAnimationFrame(() => window.print()));
+  }
+
   function syncTitle() {
     const title = model.get("title");
     if (title) document.title = title;
@@ -225,6 +245,8 @@ function render({ model, el }) {
   model.on("change:focus", focusWhenShown);
   model.on("change:query", syncUrl);
   model.on("change:title", syncTitle);
+  model.on("change:download", saveFile);
+  model.on("change:print_count", printNow);
   syncUrl();
   syncTitle();
   focusWhenShown();

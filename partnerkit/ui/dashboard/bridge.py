@@ -30,6 +30,9 @@ class Bridge(anywidget.AnyWidget):  # type: ignore[misc]  # anywidget is untyped
     focus = traitlets.Unicode("").tag(sync=True)
     labels = traitlets.Dict().tag(sync=True)
     title = traitlets.Unicode("").tag(sync=True)
+    # A file for the browser to save: {"name", "mime", "b64", "n"} (n makes a repeat a change).
+    download = traitlets.Dict().tag(sync=True)
+    print_count = traitlets.Int(0).tag(sync=True)  # +1: the browser opens its print dialog
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -52,6 +55,13 @@ class Bridge(anywidget.AnyWidget):  # type: ignore[misc]  # anywidget is untyped
         """Focus the first visible element matching `selector` once it is drawn."""
         self._focus_count += 1
         self.focus = f"{selector}\n{self._focus_count}"
+
+    def send_file(self, name: str, mime: str, b64: str) -> None:
+        n = int(self.download.get("n", 0)) + 1
+        self.download = {"name": name, "mime": mime, "b64": b64, "n": n}
+
+    def print_page(self) -> None:
+        self.print_count += 1
 
     def receive(self, content: dict[str, Any]) -> None:
         """What a browser message does (tests call it to stand in for the browser)."""

@@ -132,6 +132,35 @@ class ClientsPage(Page):
         )
         self.totals = W.HTML()
         self.totals.add_class("pk-book-totals-box")
+        # Export and print (issue 11): the current view, every row of it.
+        self.csv_btn = W.Button(layout=W.Layout(width="auto"))
+        self.xlsx_btn = W.Button(layout=W.Layout(width="auto"))
+        self.print_btn = W.Button(layout=W.Layout(width="auto"))
+        self.csv_btn.add_class("pk-export-csv")
+        self.xlsx_btn.add_class("pk-export-xlsx")
+        self.print_btn.add_class("pk-print")
+        self.csv_btn.on_click(g(lambda: self.t("Could not export"))(lambda _b: self.export("csv")))
+        self.xlsx_btn.on_click(
+            g(lambda: self.t("Could not export"))(lambda _b: self.export("xlsx"))
+        )
+        self.print_btn.on_click(g(lambda: self.t("Could not print"))(lambda _b: self.print_all()))
+        self.tools = W.HBox(
+            [self.csv_btn, self.xlsx_btn, self.print_btn], layout=W.Layout(flex_flow="row wrap")
+        )
+        self.tools.add_class("pk-client-tools")
+        self.tools.add_class("pk-screen-only")
+        self.alerts_csv = W.Button(layout=W.Layout(width="auto", display="none"))
+        self.alerts_xlsx = W.Button(layout=W.Layout(width="auto", display="none"))
+        self.alerts_csv.add_class("pk-alerts-csv")
+        self.alerts_xlsx.add_class("pk-alerts-xlsx")
+        self.alerts_csv.on_click(
+            g(lambda: self.t("Could not export"))(lambda _b: self.export_alerts("csv"))
+        )
+        self.alerts_xlsx.on_click(
+            g(lambda: self.t("Could not export"))(lambda _b: self.export_alerts("xlsx"))
+        )
+        self.print_rows = W.HTML()
+        self.print_rows.add_class("pk-print-only")
 
         # Filters as the user types (a book of 5,000 clients filters in a few ms).
         self.search = W.Text(continuous_update=True, style=INITIAL, layout=W.Layout(width="300px"))
@@ -228,7 +257,13 @@ class ClientsPage(Page):
             [
                 self.alerts_heading,
                 W.HBox(
-                    [self.alerts, self.alerts_toggle, self.alerts_sort],
+                    [
+                        self.alerts,
+                        self.alerts_toggle,
+                        self.alerts_sort,
+                        self.alerts_csv,
+                        self.alerts_xlsx,
+                    ],
                     layout=W.Layout(align_items="center", flex_flow="row wrap"),
                 ),
                 self.alerts_list,
@@ -243,10 +278,14 @@ class ClientsPage(Page):
                     [self.view_filter, self.search, self.rel_filter, self.market_filter],
                     layout=W.Layout(flex_flow="row wrap"),
                 ),
-                W.HBox([self.sort_by, self.sort_desc], layout=W.Layout(flex_flow="row wrap")),
+                W.HBox(
+                    [self.sort_by, self.sort_desc, self.tools],
+                    layout=W.Layout(flex_flow="row wrap"),
+                ),
                 self.confirm_box,
                 self.undo_box,
                 self.link_box,
+                self.print_rows,
                 self.grid,
                 self.ended.widget,
                 self.empty,
@@ -301,6 +340,13 @@ class ClientsPage(Page):
             self.sort_by, [(L.sort_key(t, k), k) for k in SORT_KEYS], self.sort_key, t("Sort by")
         )
         self.sort_desc.description = t("Descending")
+        self.csv_btn.description = "⤓ CSV"
+        self.xlsx_btn.description = "⤓ XLSX"
+        self.csv_btn.tooltip = self.xlsx_btn.tooltip = t("Download this view (every page)")
+        self.print_btn.description = t("Print")
+        self.print_btn.tooltip = t("Print every row of this view")
+        self.alerts_csv.description = "⤓ CSV"
+        self.alerts_xlsx.description = "⤓ XLSX"
         self.prev_btn.description = "◀ " + t("Previous")
         self.next_btn.description = t("Next") + " ▶"
         self._set_options(
@@ -432,6 +478,57 @@ class ClientsPage(Page):
         )
         self.low_list.layout.display = "" if self.low_toggle.value and n else "none"
 
+    # -- export and print (issue 11) ------------------------------------------------------------
+    def export(self, fmt: str) -> int:
+        """Download the current view (search, filters, sort; every page) as CSV or XLSX."""
+        from partnerkit.ui.dashboard.export import client_view_frame, send_download
+
+        return send_download(
+            self.state.bridge, client_view_frame(self.filtered), self._file_stem("clients"), fmt
+        )
+
+    def export_alerts(self, fmt: str) -> int:
+        from partnerkit.ui.dashboard.export import alerts_frame, send_download
+
+        frame = alerts_frame(
+            A.prioritised(self.state.renewals_due(), self.state.as_of, self.alerts_sort.value)
+        )
+        return send_download(self.state.bridge, frame, self._file_stem("renewal-alerts"), fmt)
+
+    def _file_stem(self, what: str) -> str:
+        return f"{self.state.partner_id}-{what}-{self.state.as_of.isoformat()}"
+
+    def print_all(self) -> None:
+        """Every row of the current view in a print-only table, then the browser's print."""
+        t = self.t
+        pcur = self.state.partner.currency
+        heads = [
+            t("Client"), t("Relationship"), t("Market"), t("Products"), t("Usage"),
+            t("MRR ({currency})").format(currency=pcur), t("MRR (client currency)"),
+        ]
+        rows = []
+        for r in self.filtered.to_dict("records"):
+            mrr_p, mrr_c = r.get("mrr_partner_currency"), r.get("mrr")
+            cells = [
+                _text(r.get("name")), L.relationship(t, _text(r.get("relationship"))),
+                L.market(t, _text(r.get("market"))), _text(r.get("products")),
+                t.n("{n} tool", "{n} tools", int(r.get("tools_used") or 0)).format(
+                    n=t.decimal(int(r.get("tools_used") or 0), 0)
+                ),
+                t.money(mrr_p, pcur) if _text(mrr_p) else "",
+                t.money(mrr_c, r.get("currency")) if _text(mrr_c) else "",
+            ]
+            rows.append("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in cells) + "</tr>")
+        head = "".join(f"<th>{esc(h)}</th>" for h in heads)
+        title = esc(t("Clients") + " · " + self.state.partner.name)
+        self.print_rows.value = (
+            f"<h3>{title}</h3>"
+            f'<table class="pk-table pk-print-table"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table>"
+        )
+        self.body.add_class("pk-printing")
+        self.state.bridge.print_page()
+
     def _alerts_sorted(self, change: dict[str, Any]) -> None:
         if self._quiet or not self.alerts_toggle.value:
             return
@@ -464,6 +561,8 @@ class ClientsPage(Page):
         self.alerts_list.value = self._alerts_list_html() if show else ""
         self.alerts_list.layout.display = "" if show else "none"
         self.alerts_sort.layout.display = "" if show else "none"
+        self.alerts_csv.layout.display = "" if show else "none"
+        self.alerts_xlsx.layout.display = "" if show else "none"
         self.alerts_toggle.description = self.t("Hide list") if show else self.t("Show list")
 
     # -- filtering, sorting, paging ------------------------------------------------------------
@@ -526,6 +625,9 @@ class ClientsPage(Page):
 
     def _apply(self) -> None:
         self.filtered = self.filtered_clients()
+        if self.print_rows.value:  # a new view: the print list is made again when asked
+            self.print_rows.value = ""
+            self.body.remove_class("pk-printing")
         self.page_no = min(self.page_no, self.page_count - 1)
         self._show_page()
 

@@ -173,7 +173,13 @@ CSS = """
                    background: var(--jp-layout-color0, #fff);
                    border: 1px solid var(--jp-border-color2, #cbd6e2); border-radius: 6px;
                    box-shadow: -4px 0 16px rgba(45, 62, 80, .12); }
-.pk-points-drawer { width: min(640px, 48vw); }
+/* Inside the Tier page's tab (which clips), the drill-down flows at the top of its tab; opening
+   it moves the focus to its ✕, which scrolls it into view. */
+.pk-points-drawer { width: min(480px, 36vw); position: relative !important; top: auto;
+                    max-height: none; overflow: visible; }
+.pk-drawer-open .pk-breakdown-names, .pk-drawer-open .pk-breakdown-names .jupyter-button {
+  width: 176px !important; }
+.pk-drawer-open .pk-breakdown-header-name { width: 180px !important; }
 .pk-panel-head { position: sticky; top: 0; z-index: 5; padding-top: 6px;
                  background: var(--jp-layout-color0, #fff);
                  border-bottom: 1px solid var(--jp-border-color2, #eaf0f6); }
@@ -249,7 +255,15 @@ CSS = """
   .pk-dash .jupyter-button, .pk-dash .widget-dropdown, .pk-dash .widget-text,
   .pk-dash .widget-datepicker, .pk-screen-only { display: none !important; }
   .pk-print-only { display: block !important; }
-  .pk-print-only + .pk-client-grid, .pk-printing .pk-client-grid { display: none !important; }
+  .pk-printing .pk-client-grid, .pk-printing .pk-empty { display: none !important; }
+  .pk-print-table { font-size: 10px; }
+  .pk-print-table td:first-child { white-space: nowrap; }
+  /* Voilà's page lives in absolutely placed Lumino panels sized to the window: in print they
+     must flow, or everything past the first screen (or all of it) is cut. */
+  .jp-LabShell, .lm-BoxPanel, .lm-BoxPanel-child, .lm-Panel, #main, #voila-main {
+    position: static !important; height: auto !important; max-height: none !important;
+    overflow: visible !important; contain: none !important; inset: auto !important;
+    transform: none !important; }
   html, body, #rendered_cells, .jp-Cell, .jp-OutputArea, .jp-OutputArea-output, .lm-Widget,
   .pk-dash, .pk-page, .pk-client-grid { overflow: visible !important; height: auto !important;
                                        max-height: none !important; }
