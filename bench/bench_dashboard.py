@@ -75,6 +75,78 @@ def _floor(browser: Any, h: Any, server: Any) -> float:
         _close(context, page)
 
 
+def _first_row(browser: Any, h: Any, server: Any) -> float:
+    """Navigation -> the first client row visible (what a partner waits for, issue 11)."""
+    context, page = _new_page(browser, h)
+    try:
+        t0 = time.perf_counter()
+        page.goto(server.url("dashboard.ipynb"))
+        page.locator(".pk-client-row").first.wait_for(state="visible", timeout=TIMEOUT_MS)
+        return time.perf_counter() - t0
+    finally:
+        _close(context, page)
+
+
+def _pool_ready(server: Any, kernels: int, timeout: float = 180.0) -> None:
+    """Wait until the server runs `kernels` kernel processes (the preheated pool is full; Voilà
+    has no kernel API to ask), then for their imports up to wait_for_page()."""
+    from partnerkit.serve import descendant_pids
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        n = 0
+        for pid in descendant_pids(server.proc.pid):
+            try:
+                n += b"ipykernel" in Path(f"/proc/{pid}/cmdline").read_bytes()
+            except OSError:
+                continue
+        if n >= kernels:
+            time.sleep(5.0)  # a new kernel imports partnerkit before it waits for a page
+            return
+        time.sleep(0.5)
+
+
+def first_row_figures(
+    browser: Any, h: Any, folder: Path, url: str, runs: int
+) -> tuple[list[Figure], list[str]]:
+    """Navigation -> first client row, cold (a kernel started per page) and warm (Voilà's
+    preheated pool, the default of `./dev apps`), each with one_button.ipynb's same figure on
+    the same server as its floor. Warm pages still read the book when they open
+    (partnerkit.ui.preheat.wait_for_page)."""
+    served = folder / "first-row"
+    served.mkdir(exist_ok=True)
+    shutil.copy(ROOT / "notebooks" / "dashboard.ipynb", served)
+    shutil.copy(ROOT / "tests" / "fixtures" / "notebooks" / "one_button.ipynb", served)
+    figures: list[Figure] = []
+    notes: list[str] = []
+    env = {"PARTNERKIT_DB": url, "PARTNERKIT_AS_OF": AS_OF}
+    for mode, preheat in (("cold", False), ("warm (preheated)", True)):
+        rows: list[float] = []
+        floors: list[float] = []
+        label = f"bench-{mode[:4]}"
+        with h.start_voila(served, extra_env=env, preheat=preheat, label=label) as srv:
+            for i in range(runs + 1):
+                if preheat:
+                    _pool_ready(srv, 4)  # two notebooks, a pool of two each
+                f = _floor(browser, h, srv)
+                if preheat:
+                    _pool_ready(srv, 4)
+                r = _first_row(browser, h, srv)
+                if i:  # the first pair warms the page cache and Python's imports
+                    floors.append(f)
+                    rows.append(r)
+        fl = median(floors)
+        target = "≤ 1.5 s" if preheat else ""
+        figures.append(Figure(
+            SCENARIO, f"demo book, {mode}: navigation → first client row (p50)", median(rows),
+            "s", fl, target, (median(rows) <= 1.5) if preheat else None, len(rows),
+            samples=rows, note=f"p95 {fmt(p95(rows), 's')}; floor p95 {fmt(p95(floors), 's')}"))
+        notes.append(f"first client row, {mode}: p50 {fmt(median(rows), 's')}, p95 "
+                     f"{fmt(p95(rows), 's')}; floor (one_button.ipynb) p50 {fmt(fl, 's')}, "
+                     f"p95 {fmt(p95(floors), 's')}; {len(rows)} runs.")
+    return figures, notes
+
+
 def _tier_page(browser: Any, h: Any, server: Any, interactions: int) -> dict[str, Any]:
     context, page = _new_page(browser, h)
     out: dict[str, Any] = {"filter": [], "language": []}
@@ -258,6 +330,11 @@ def run(quick: bool = False, smoke: bool = False) -> tuple[list[Figure], list[st
         with sync_playwright() as pw:
             browser = h.launch_chromium(pw)
             try:
+                f_rows, n_rows = first_row_figures(
+                    browser, h, folder, books[0][1], 2 if smoke else 5 if quick else 8
+                )
+                figures += f_rows
+                notes += n_rows
                 for label, url, limit in books:
                     env = {"PARTNERKIT_DB": url, "PARTNERKIT_AS_OF": AS_OF}
                     with h.start_voila(served, extra_env=env, label=f"bench-{label[:4]}") as srv:

@@ -26,7 +26,8 @@ from partnerkit.ui.dashboard.state import INITIAL, DashboardState, Messages, def
 log = logging.getLogger("partnerkit.ui.dashboard")
 
 PAGES = LINK_PAGES
-TIER_TAB_IDS = ("performance", "breakdown", "progress")  # the Tier page's tabs, in order
+# The Tier page's tabs, in order (issue 12 adds "changes", Tier point changes, as the 4th).
+TIER_TAB_IDS = ("performance", "breakdown", "progress", "changes")
 
 
 class NavBar:
@@ -233,7 +234,8 @@ class Dashboard(W.VBox):
 
     # -- deep links (issue 11) -----------------------------------------------------------------
     def tier_tab_ids(self) -> tuple[str, ...]:
-        return tuple(getattr(self.tier, "TAB_IDS", TIER_TAB_IDS))
+        ids = getattr(self.tier, "TAB_IDS", None)
+        return tuple(ids) if ids else TIER_TAB_IDS[: int(getattr(self.tier, "TABS", 3))]
 
     def apply_view(self, view: View) -> None:
         """Open the page, tab and client a link asks for; what cannot be shown is said once."""
