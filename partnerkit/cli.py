@@ -41,6 +41,16 @@ class _TerminalSafe:
         return getattr(self._stream, name)
 
 
+# Which module adds each command: `partnerkit COMMAND ...` imports only that one (the store's,
+# the server's and the reports' modules bring in SQLAlchemy, Jupyter ... : ~1 s of start-up).
+# A command missing here still works: every module is then imported.
+COMMAND_HOME: dict[str, str] = {
+    "points": "partnerkit.cli_core", "convert": "partnerkit.cli_core",
+    "tier": "partnerkit.cli_core", "rules": "partnerkit.cli_core",
+    "serve": "partnerkit.serve", "report": "partnerkit.reports.cli",
+}
+
+
 class UserError(Exception):
     """Bad input from the user: printed as one line, exit status 2."""
 
@@ -52,7 +62,8 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; with `command`, only the module that adds it is imported (if known)."""
     parser = _Parser(
         prog="partnerkit",
         description=(
@@ -63,9 +74,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version="partnerkit 0.1.0")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    home = COMMAND_HOME.get(command or "")
+    for name in (home,) if home else COMMAND_MODULES:
         importlib.import_module(name).register(sub)
     return parser
+
+
+def _command(argv: Sequence[str]) -> str | None:
+    """The command word of an argument list (the first argument not starting with '-')."""
+    return next((a for a in argv if not a.startswith("-")), None)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -78,8 +95,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(_command(args_list))
+    args = parser.parse_args(args_list)
     if not getattr(args, "handler", None):
         parser.print_help()
         return 0

@@ -10,24 +10,18 @@ import datetime as dt
 import json
 import sys
 from decimal import Decimal
-from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from partnerkit import dates
 from partnerkit.explain import fmt_points
-from partnerkit.ledger import Ledger, parse_ledger_csv
 from partnerkit.messages import Message, msg
-from partnerkit.points import currency_to_points, estimate_points, points_to_currency
-from partnerkit.program_progress import ProgramProgress, program_progress
-from partnerkit.progress import partner_currency
-from partnerkit.risks import tier_risks
-from partnerkit.rules import Rulebook
-from partnerkit.rules_io import load_rules
-from partnerkit.standing import Valuation, compute_standing
 from partnerkit.tier_history import TierRecord, credited_on
-from partnerkit.tiers import CreditedTier, evaluate_tier
+
+if TYPE_CHECKING:  # the engine (pandas, numpy) loads in the handlers: `tier --help` stays fast
+    from partnerkit.ledger import Ledger
+    from partnerkit.program_progress import ProgramProgress
+    from partnerkit.rules import Rulebook
+    from partnerkit.tiers import CreditedTier
 
 AS_OF_ENV = "PARTNERKIT_AS_OF"
 
@@ -47,6 +41,8 @@ def date_arg(text: str) -> dt.date:
 
 
 def _rules(args: argparse.Namespace) -> Rulebook:
+    from partnerkit.rules_io import load_rules
+
     return load_rules(getattr(args, "rules", None))
 
 
@@ -77,6 +73,8 @@ def _common(p: argparse.ArgumentParser, *, amount: bool = True) -> None:
 
 
 def cmd_points(args: argparse.Namespace) -> int:
+    from partnerkit.points import estimate_points
+
     rules = _rules(args)
     if args.other_partners and not args.manage:
         raise ValueError("--other-partners needs --manage (managed points are what is split)")
@@ -92,6 +90,8 @@ def cmd_points(args: argparse.Namespace) -> int:
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
+    from partnerkit.points import currency_to_points, points_to_currency
+
     rules = _rules(args)
     on = args.date or today()
     if args.to == "currency":
@@ -119,16 +119,10 @@ def cmd_convert(args: argparse.Namespace) -> int:
 def _load_ledger(args: argparse.Namespace) -> tuple[Ledger, dict[str, Any]]:
     """The ledger from --ledger FILE.csv, or from the database for --partner ID."""
     if args.ledger:
-        path = Path(args.ledger)
-        if path.is_dir():
-            raise ValueError(f"--ledger {path} is a folder; give the ledger's CSV file")
-        try:
-            with path.open(encoding="utf-8-sig", newline="") as fh:
-                return parse_ledger_csv(fh, path.name), {}
-        except FileNotFoundError:
-            raise ValueError(f"ledger file not found: {path}") from None
-        except UnicodeDecodeError:
-            raise ValueError(f"{path}: not UTF-8 text; save the CSV as UTF-8") from None
+        # The columnar reader, with the bounds; `import --kind ledger` reads CSVs the same way.
+        from partnerkit.ledger_files import read_ledger_file
+
+        return read_ledger_file(args.ledger)[0], {}
     if not args.partner:
         raise ValueError("give --ledger FILE.csv or --partner ID (from the database)")
     from partnerkit.store import open_store  # the store is a shell; imported only when used
@@ -153,6 +147,12 @@ def standing_payload(rules: Rulebook, ledger: Ledger, as_of: dt.date,
                      history: list[TierRecord], certified_until: dt.date | None,
                      joined_on: dt.date | None = None, data_until: dt.date | None = None,
                      currency: str | None = None) -> tuple[dict[str, Any], list[str]]:
+    from partnerkit.program_progress import program_progress
+    from partnerkit.progress import partner_currency
+    from partnerkit.risks import tier_risks
+    from partnerkit.standing import Valuation, compute_standing
+    from partnerkit.tiers import evaluate_tier
+
     s = compute_standing(ledger, as_of, rules)
     progress = program_progress(s.valuation or ledger, as_of, rules,
                                 currency or partner_currency(ledger))
@@ -258,6 +258,8 @@ def progress_lines(p: ProgramProgress) -> list[str]:
 
 def last_ledger_date(ledger: Ledger) -> dt.date | None:
     """The last date the ledger covers: a later as-of is a projection (no new deals)."""
+    import pandas as pd
+
     last = ledger.frame["date"].max() if len(ledger.frame) else None
     return None if last is None or pd.isna(last) else pd.Timestamp(last).date()
 

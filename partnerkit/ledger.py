@@ -4,13 +4,14 @@ One row per sold event (a sourced or assisted deal, or another subscription incr
 managed snapshot (a client the partner services, in a given month). The same columns are the
 ledger CSV format (README, "Ledger CSV"), the database's ledger table and the engine's frame.
 
-Pure: no files are opened here; `parse_ledger_csv` takes an open text stream.
+Pure: no files are opened here; `parse_ledger_csv` takes an open stream.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -186,23 +187,30 @@ class Ledger:
 
     @staticmethod
     def from_frame(frame: pd.DataFrame) -> Ledger:
-        """Adopt an already-typed frame (e.g. from the database) without per-row checks."""
+        """Adopt an already-typed frame (e.g. from the database) without per-row checks.
+
+        Columns already in the Ledger's dtypes (categoricals, datetime64[ns], int64, text) are
+        taken as they are; only the others are converted (no per-row Python for a typed frame)."""
         missing = [c for c in _FRAME_DTYPES if c not in frame.columns]
         if missing:
             raise ValueError(f"ledger frame lacks columns: {', '.join(missing)}")
-        out = frame.loc[:, list(_FRAME_DTYPES)].copy()
+        out: dict[str, object] = {}
         for col, dtype in _FRAME_DTYPES.items():
+            values = frame[col]
             if dtype == "datetime64[ns]":
-                out[col] = pd.to_datetime(out[col]).astype("datetime64[ns]")
+                if values.dtype != np.dtype("datetime64[ns]"):
+                    values = pd.to_datetime(values).astype("datetime64[ns]")
             elif col in _CATEGORICAL:
                 # Repeated text as categories: the engine works on the codes (10M rows: half the
                 # memory, ~2x faster; docs/benchmarks.md). Values and comparisons are unchanged.
-                out[col] = _as_text_categories(out[col])
+                values = _as_text_categories(values)
             elif dtype == "str":
-                out[col] = out[col].fillna("").astype(object).astype(str)
-            else:
-                out[col] = out[col].fillna(0).astype(dtype)
-        return Ledger(out.reset_index(drop=True))
+                values = _as_text(values)
+            elif values.dtype != np.dtype(dtype):
+                values = values.fillna(0).astype(dtype)
+            out[col] = values.reset_index(drop=True)
+        # copy=False: the columns are adopted as they are (no consolidation into 2-D blocks).
+        return Ledger(pd.DataFrame(out, columns=list(_FRAME_DTYPES), copy=False))
 
     def to_records(self) -> list[dict[str, str]]:
         """Rows in the CSV format (text values), e.g. for export."""
@@ -250,6 +258,15 @@ _FRAME_DTYPES: dict[str, str] = {
 _CATEGORICAL = frozenset(
     {"kind", "client_id", "client_name", "deal_type", "currency", "country", "product_line"}
 )
+
+
+def _as_text(values: pd.Series) -> pd.Series:
+    """Text (pandas' string dtype, Arrow-backed when pyarrow is there); blanks for missing."""
+    if not isinstance(values.dtype, pd.StringDtype):
+        values = values.astype(object).where(values.notna(), "").astype(str)
+    elif values.hasnans:
+        values = values.fillna("")
+    return values
 
 
 def _as_text_categories(values: pd.Series) -> pd.Series:
@@ -311,8 +328,22 @@ def parse_month(value: object) -> dt.date:
     return _in_range(day, "date", text)
 
 
-def parse_ledger_csv(stream: IO[str], source: str = "ledger.csv") -> Ledger:
-    """Read the ledger CSV format; every bad row is reported with its line number."""
+def parse_ledger_csv(stream: IO[str] | IO[bytes], source: str = "ledger.csv") -> Ledger:
+    """Read the ledger CSV format; every bad row is reported with its line number.
+
+    The columnar reader (partnerkit.ledger_csv: pyarrow, checks per column) on a binary stream;
+    a text stream is encoded to UTF-8 first. Its verdicts and messages are those of
+    `parse_ledger_csv_rows`, the row-by-row reader it sends flagged rows to."""
+    from partnerkit.ledger_csv import read_ledger_csv
+
+    text = isinstance(stream.read(0), str)
+    data: IO[bytes] = io.BytesIO(str(stream.read()).encode("utf-8")) if text else stream  # type: ignore[assignment]
+    return read_ledger_csv(data, source)[0]
+
+
+def parse_ledger_csv_rows(stream: IO[str], source: str = "ledger.csv") -> Ledger:
+    """The row-by-row reader (csv.DictReader and the row checks): the reference the columnar
+    reader is tested against, and the judge of the rows it flags."""
     reader = csv.DictReader(stream)
     header = [h.strip().lstrip("\ufeff") for h in (reader.fieldnames or [])]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]

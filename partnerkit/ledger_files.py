@@ -1,0 +1,50 @@
+"""Opening a ledger CSV file for the columnar reader: the shell around `partnerkit.ledger_csv`.
+
+`partnerkit tier --ledger FILE` and `partnerkit import --kind ledger FILE.csv` both come through
+here, so the two accept and refuse the same files, with the same bounds (issue 15, item 11): a
+directory, a device (/dev/zero), a FIFO or a file over the size bound is refused before a byte is
+parsed, each with one line saying what and how to fix it.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from partnerkit.ledger import Ledger
+
+
+def read_ledger_file(path: str | os.PathLike[str]) -> tuple[Ledger, np.ndarray]:
+    """The validated Ledger in FILE and each row's line; ValueError (LedgerError for the rows)
+    with one clear message otherwise."""
+    from partnerkit.ledger_csv import BYTES_ENV, ledger_limits, read_ledger_csv
+
+    p = Path(path)
+    limits = ledger_limits()
+    try:
+        info = p.stat()
+    except FileNotFoundError:
+        raise ValueError(f"ledger file not found: {p}") from None
+    except OSError as e:
+        raise ValueError(f"cannot read the ledger file {p}: {e.strerror or e}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise ValueError(f"{p} is a folder, not a ledger file: give the path of the .csv")
+    if not stat.S_ISREG(info.st_mode):
+        raise ValueError(f"{p} is not a regular file (a device or a pipe?): give the path of a "
+                         "ledger .csv file")
+    if info.st_size > limits.max_bytes:
+        raise ValueError(f"{p.name}: the file is {info.st_size:,} bytes, more than the "
+                         f"{limits.max_bytes:,} a ledger may be; split it, or raise the limit "
+                         f"with {BYTES_ENV}")
+    try:
+        with p.open("rb", buffering=1024 * 1024) as fh:
+            return read_ledger_csv(fh, p.name, limits)
+    except PermissionError:
+        raise ValueError(f"cannot read the ledger file {p}: permission denied") from None
+    except IsADirectoryError:
+        raise ValueError(f"{p} is a folder, not a ledger file: give the path of the .csv") from None
