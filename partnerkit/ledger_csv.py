@@ -25,7 +25,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import os
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -47,37 +47,34 @@ from partnerkit.ledger import (
 from partnerkit.money import ABSURD_AMOUNT, AMOUNT_SCALE, parse_currency
 
 # -- bounds ----------------------------------------------------------------------------------------
-# Input bounds (issue 15, items 11 and 13). Each can be raised with the environment variable
-# named in its message. (Kept here until the shared partnerkit/limits.py lands.)
-MAX_LEDGER_BYTES = 4 * 1024**3  # a 10M-row ledger is ~1 GB
-MAX_LEDGER_ROWS = 20_000_000
-MAX_CELL_CHARS = 131_072  # the csv module's own field limit, which a stray quote used to hit
-BYTES_ENV, ROWS_ENV = "PARTNERKIT_MAX_LEDGER_BYTES", "PARTNERKIT_MAX_LEDGER_ROWS"
+# The input bounds are partnerkit.limits' (issue 15, items 11 and 13): file size, rows, characters
+# in a cell, time; each message names the limit and the environment variable that raises it.
 # pyarrow parses in blocks; a line must fit in a block (a longer one is reported with its number).
 BLOCK_BYTES = 16 * 1024**2
 
 
 @dataclass(frozen=True)
 class LedgerLimits:
-    max_bytes: int = MAX_LEDGER_BYTES
-    max_rows: int = MAX_LEDGER_ROWS
-    max_cell_chars: int = MAX_CELL_CHARS
+    max_bytes: int
+    max_rows: int
+    max_cell_chars: int
+    max_seconds: float
 
 
-def ledger_limits(environ: dict[str, str] | None = None) -> LedgerLimits:
-    """The bounds in force: the defaults, or PARTNERKIT_MAX_LEDGER_BYTES / _ROWS when set."""
-    env = os.environ if environ is None else environ
-    out = LedgerLimits()
-    for var, attr in ((BYTES_ENV, "max_bytes"), (ROWS_ENV, "max_rows")):
-        if env.get(var):
-            try:
-                value = int(env[var].replace("_", ""))
-            except ValueError:
-                raise ValueError(f"{var}={env[var]!r} is not a whole number") from None
-            if value <= 0:
-                raise ValueError(f"{var}={env[var]!r} must be more than zero")
-            out = LedgerLimits(**{**out.__dict__, attr: value})
-    return out
+def ledger_limits() -> LedgerLimits:
+    """The bounds in force now (partnerkit.limits: defaults, or the environment's)."""
+    from partnerkit import limits
+
+    return LedgerLimits(limits.FILE_SIZE.value, limits.ROWS.value, limits.CELL_CHARS.value,
+                        limits.SECONDS.value)
+
+
+def _over(limit: str, where: str, found: str = "") -> LedgerProblem:
+    from partnerkit import limits
+
+    bound = {"bytes": limits.FILE_SIZE, "rows": limits.ROWS, "cell": limits.CELL_CHARS,
+             "seconds": limits.SECONDS}[limit]
+    return LedgerProblem(0, "", bound.message(where, found))
 
 
 # -- the stream ------------------------------------------------------------------------------------
@@ -92,6 +89,7 @@ class _Bounded(io.RawIOBase):
         self._head, self._rest, self._limits = head, rest, limits
         self.newlines = 0
         self.total = 0
+        self._ends = time.monotonic() + limits.max_seconds
         self.ends_in_newline = True
 
     def readable(self) -> bool:
@@ -108,13 +106,11 @@ class _Bounded(io.RawIOBase):
             self.newlines += data.count(b"\n")
             self.ends_in_newline = data.endswith(b"\n")
             if self.total > self._limits.max_bytes:
-                raise _TooBig(LedgerProblem(0, "", (
-                    f"the file is larger than {self._limits.max_bytes:,} bytes, the most a ledger "
-                    f"may be; split it, or raise the limit with {BYTES_ENV}")))
+                raise _TooBig(_over("bytes", "the file"))
             if self.newlines > self._limits.max_rows + 1:
-                raise _TooBig(LedgerProblem(0, "", (
-                    f"the file has more than {self._limits.max_rows:,} rows, the most a ledger may "
-                    f"have; split it, or raise the limit with {ROWS_ENV}")))
+                raise _TooBig(_over("rows", "the file"))
+            if time.monotonic() > self._ends:
+                raise _TooBig(_over("seconds", "reading the file"))
         return data
 
     def readinto(self, b: Any) -> int:
@@ -147,7 +143,7 @@ def _header(stream: IO[bytes], source: str, limits: LedgerLimits) -> tuple[list[
         if not more:
             break
         buf += more
-        if len(buf) > MAX_CELL_CHARS * 4:
+        if len(buf) > limits.max_cell_chars * 4:
             raise LedgerError([LedgerProblem(1, "", (
                 "the first line (the header) is longer than a ledger header can be: is this a "
                 "ledger CSV?"))], source)
@@ -195,20 +191,35 @@ class _Categories:
         return out
 
     def categorical(self, codes: np.ndarray) -> Any:
-        """Sorted categories, as pandas' astype("category") makes them."""
+        """The used values as sorted categories, as pandas' astype("category") makes them."""
         import pandas as pd
 
-        order = np.argsort(np.array(self.values, dtype=object), kind="stable")
-        rank = np.empty(len(order), dtype=np.int32)
-        rank[order] = np.arange(len(order), dtype=np.int32)
-        cats = pd.Index([self.values[i] for i in order.tolist()], dtype="str")
-        return pd.Categorical.from_codes(rank[codes] if len(codes) else codes, categories=cats)
+        used = np.flatnonzero(np.bincount(codes, minlength=len(self.values)) > 0)
+        names = np.array(self.values, dtype=object)[used]
+        order = np.argsort(names, kind="stable")
+        rank = np.full(len(self.values), -1, dtype=np.int32)
+        rank[used[order]] = np.arange(len(used), dtype=np.int32)
+        cats = pd.Index(names[order].tolist(), dtype="str")
+        return pd.Categorical.from_codes(rank[codes], categories=cats)
+
+
+# The export's formula guard ('=x, '+1, ...; partnerkit export) is undone on reading, on both paths,
+# so an exported ledger reads back as it was.
+_GUARDED = ("=", "+", "-", "@", "\t", "\r")
+
+
+def unguard(text: str) -> str:
+    """"'=x" read back is "=x" (the export wrote the quote so a spreadsheet shows text)."""
+    if len(text) > 1 and text[0] == "'" and text[1] in _GUARDED:
+        return text[1:]
+    return text
 
 
 def _distinct(column: Any) -> tuple[np.ndarray, list[str]]:
-    """(code per row, distinct raw values) of a pyarrow string array."""
+    """(code per row, distinct cell values) of a pyarrow string array."""
     enc = column.dictionary_encode()
-    return enc.indices.to_numpy(zero_copy_only=False), enc.dictionary.to_pylist()
+    return (enc.indices.to_numpy(zero_copy_only=False),
+            [unguard(v) for v in enc.dictionary.to_pylist()])
 
 
 _FAILED = object()
@@ -240,6 +251,10 @@ def _day(fn: Callable[[str], Any]) -> Callable[[str], np.datetime64]:
         return np.datetime64("NaT", "D") if d is None else np.datetime64(d, "D")
 
     return parse
+
+
+def _day64(day: Any) -> np.datetime64:
+    return np.datetime64("NaT", "D") if day is None else np.datetime64(day, "D")
 
 
 def _first_sold(v: str) -> Any:
@@ -337,9 +352,8 @@ class _Reader:
             if (pc.max(pc.binary_length(c)).as_py() or 0) > self.limits.max_cell_chars:
                 lengths = pc.utf8_length(c).to_numpy(zero_copy_only=False)
                 for i in np.flatnonzero(lengths > self.limits.max_cell_chars)[:10]:
-                    self.problems.append(LedgerProblem(int(lines[i]), name, (
-                        f"a value of {int(lengths[i]):,} characters; a ledger cell holds at most "
-                        f"{self.limits.max_cell_chars:,} (a stray quote or a pasted document?)")))
+                    over = _over("cell", "this cell", f"it has {int(lengths[i]):,} characters")
+                    self.problems.append(LedgerProblem(int(lines[i]), name, over.reason))
         codes, raw = _distinct(col("kind"))
         kind_of = np.array([{"sold": 0, "managed": 1}.get(v.strip().lower(), -1) for v in raw],
                            dtype=np.int8)
@@ -391,7 +405,12 @@ class _Reader:
         others, others_ok = _per_value(raw, _others, np.int64, self.cache["other_partners"])
         others, others_ok = np.where(managed, others[codes], 0), others_ok[codes]
         bad |= managed & ~others_ok
-        event_id = pc.utf8_trim_whitespace(col("event_id"))
+        event_id = col("event_id")
+        guarded = pc.starts_with(event_id, "'").to_numpy(zero_copy_only=False)
+        if guarded.any():
+            fixed = [unguard(v) for v in event_id.filter(pa.array(guarded)).to_pylist()]
+            event_id = pc.replace_with_mask(event_id, pa.array(guarded), pa.array(fixed))
+        event_id = pc.utf8_trim_whitespace(event_id)
         no_id = pc.equal(event_id, "").to_numpy(zero_copy_only=False)
         keep = kind != -2  # blank rows are dropped
         if bad.any():
@@ -421,14 +440,15 @@ class _Reader:
         """The flagged rows through the row-by-row parser; rows it accepts leave the block (they
         are added with the row parser's values)."""
         idx = np.flatnonzero(bad & keep)
-        rows = [(int(lines[i]), {c: columns[c][int(i)].as_py() for c in columns}) for i in idx]
+        rows = [(int(lines[i]), {c: unguard(columns[c][int(i)].as_py()) for c in columns})
+                for i in idx]
         accepted = self.row_level(rows)
         if accepted:
             hit = np.isin(lines, np.array(sorted(accepted), dtype=np.int64))
             bad[hit] = False
             keep[hit] = False
 
-    def row_level(self, rows: list[tuple[int, dict[str, object]]]) -> set[int]:
+    def row_level(self, rows: list[tuple[int, dict[str, Any]]]) -> set[int]:
         """Rows judged by the row-by-row parser: its problems are kept, the rows it accepts
         added; returns the lines accepted."""
         import pyarrow as pa
@@ -444,9 +464,8 @@ class _Reader:
             np.array([0 if r["kind"] == "sold" else 1 for r in clean], dtype=np.int8),
             {name: self.cats[name].codes_of([str(r[name]) for r in clean])
              for name in _TEXT_COLUMNS},
-            np.array([np.datetime64(r["date"], "D") for r in clean], dtype="datetime64[D]"),
-            np.array([np.datetime64(r["first_sold"], "D") if r["first_sold"] else
-                      np.datetime64("NaT", "D") for r in clean], dtype="datetime64[D]"),
+            np.array([_day64(r["date"]) for r in clean], dtype="datetime64[D]"),
+            np.array([_day64(r["first_sold"]) for r in clean], dtype="datetime64[D]"),
             np.array([r["amount_units"] for r in clean], dtype=np.int64),
             np.array([r["other_partners"] for r in clean], dtype=np.int64),
             pa.array([str(r["event_id"]) for r in clean], type=pa.string()))
@@ -457,7 +476,9 @@ class _Reader:
         import pandas as pd
         import pyarrow as pa
 
-        blocks = self.blocks
+        blocks = [b for b in self.blocks if len(b.lines)]
+        if not blocks:  # the empty ledger, exactly as the row-by-row reader makes it
+            return Ledger.from_records([]), np.zeros(0, dtype=np.int64)
         lines = np.concatenate([b.lines for b in blocks]) if blocks else np.zeros(0, np.int64)
         order = None if np.all(lines[1:] > lines[:-1]) else np.argsort(lines, kind="stable")
 
@@ -473,14 +494,16 @@ class _Reader:
             "event_id": pd.Series(ids.to_pandas() if len(ids) else pd.Series([], dtype="str")),
             "kind": self.cats["kind"].categorical(kind),
         }
+        def codes(name: str) -> np.ndarray:
+            return cat(lambda b: b.codes[name], np.int32)
+
         for name in ("client_id", "client_name"):
-            data[name] = self.cats[name].categorical(cat(lambda b, n=name: b.codes[n], np.int32))
+            data[name] = self.cats[name].categorical(codes(name))
         data["date"] = cat(lambda b: b.date, "datetime64[D]").astype("datetime64[ns]")
-        data["deal_type"] = self.cats["deal_type"].categorical(
-            cat(lambda b: b.codes["deal_type"], np.int32))
+        data["deal_type"] = self.cats["deal_type"].categorical(codes("deal_type"))
         data["amount_units"] = cat(lambda b: b.units, np.int64)
         for name in ("currency", "country", "product_line"):
-            data[name] = self.cats[name].categorical(cat(lambda b, n=name: b.codes[n], np.int32))
+            data[name] = self.cats[name].categorical(codes(name))
         data["first_sold"] = cat(lambda b: b.first, "datetime64[D]").astype("datetime64[ns]")
         data["other_partners"] = cat(lambda b: b.others, np.int64)
         frame = pd.DataFrame(data, copy=False)
@@ -498,7 +521,7 @@ def read_ledger_csv(stream: IO[bytes], source: str = "ledger.csv",
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    limits = limits or LedgerLimits()
+    limits = limits or ledger_limits()
     start = stream.tell() if stream.seekable() else None
     names, delimiter, rest = _header(stream, source, limits)
     data = _Bounded(rest, stream, limits)
@@ -579,7 +602,7 @@ def _set_aside_rows(reader: _Reader, rows: list[tuple[int, str]], delimiter: str
         values = next(csv.reader([text], delimiter=delimiter), [])
         if not any(v.strip() for v in values):
             continue  # a blank row
-        row = {name: values[p] for name, p in reader.where.items() if p < len(values)}
+        row = {name: unguard(values[p]) for name, p in reader.where.items() if p < len(values)}
         reader.row_level([(line, row)])
 
 
@@ -626,6 +649,34 @@ def _explain(stream: IO[bytes], start: int | None, names: list[str], delimiter: 
     return LedgerProblem(0, "", (
         f"cannot split this file into lines{' (' + first + ')' if first else ''}: save it again "
         "as 'CSV UTF-8' with one row per line"))
+
+
+def read_ledger_rows(header: list[str], rows: list[tuple[int, list[str]]],
+                     source: str = "ledger") -> tuple[Ledger, np.ndarray]:
+    """The same checks on rows already split into cells (a spreadsheet's rows: (line, cells)).
+    Rows with fewer cells than the header go to the row parser (missing cells as None)."""
+    import pyarrow as pa
+
+    names = [h.strip().lstrip("\ufeff") for h in header]
+    missing = [c for c in REQUIRED_COLUMNS if c not in names]
+    if missing:
+        raise LedgerError([LedgerProblem(1, c, "required column is missing") for c in missing],
+                          source)
+    reader = _Reader(names, source, ledger_limits())
+    width = len(names)
+    full = [(line, cells) for line, cells in rows if len(cells) >= width]
+    if full:
+        reader.block({name: pa.array([cells[p] for _, cells in full], type=pa.string())
+                      for name, p in reader.where.items()},
+                     np.array([line for line, _ in full], dtype=np.int64))
+    short = [(line, {name: unguard(cells[p]) for name, p in reader.where.items()
+                     if p < len(cells)}) for line, cells in rows if len(cells) < width]
+    if short:
+        reader.row_level(short)
+    if reader.problems:
+        reader.problems.sort(key=lambda p: p.line)
+        raise LedgerError(reader.problems, source)
+    return reader.ledger()
 
 
 def parse_ledger_bytes(data: bytes, source: str = "ledger.csv",

@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 def read_ledger_file(path: str | os.PathLike[str]) -> tuple[Ledger, np.ndarray]:
     """The validated Ledger in FILE and each row's line; ValueError (LedgerError for the rows)
     with one clear message otherwise."""
-    from partnerkit.ledger_csv import BYTES_ENV, ledger_limits, read_ledger_csv
+    from partnerkit import limits as bounds
+    from partnerkit.ledger_csv import ledger_limits, read_ledger_csv
 
     p = Path(path)
     limits = ledger_limits()
@@ -38,9 +39,7 @@ def read_ledger_file(path: str | os.PathLike[str]) -> tuple[Ledger, np.ndarray]:
         raise ValueError(f"{p} is not a regular file (a device or a pipe?): give the path of a "
                          "ledger .csv file")
     if info.st_size > limits.max_bytes:
-        raise ValueError(f"{p.name}: the file is {info.st_size:,} bytes, more than the "
-                         f"{limits.max_bytes:,} a ledger may be; split it, or raise the limit "
-                         f"with {BYTES_ENV}")
+        raise ValueError(bounds.FILE_SIZE.message(p.name, f"it has {info.st_size:,} bytes"))
     try:
         with p.open("rb", buffering=1024 * 1024) as fh:
             return read_ledger_csv(fh, p.name, limits)

@@ -25,17 +25,10 @@ import pandas as pd
 import sqlalchemy as sa
 
 from partnerkit import limits
-from partnerkit.countries import ISO_3166_ALPHA2, normalise_country
+from partnerkit.countries import ISO_3166_ALPHA2
 from partnerkit.dates import check_date
-from partnerkit.ledger import (
-    DEAL_TYPES,
-    REQUIRED_COLUMNS,
-    LedgerError,
-    parse_date,
-    parse_ledger_csv,
-    parse_month,
-)
-from partnerkit.money import AMOUNT_SCALE, MoneyError, parse_amount, parse_currency, to_units
+from partnerkit.ledger import LedgerError
+from partnerkit.money import MoneyError, parse_amount, parse_currency, to_units
 from partnerkit.safe_text import check_text
 from partnerkit.store import schema as t
 from partnerkit.store.engine import write_tx
@@ -641,18 +634,12 @@ def validate(
     return out
 
 
-# -- the ledger: the core's rules, checked on columns ---------------------------------------------
-# A ledger file can hold millions of rows, so it is validated column by column: each distinct value
-# of a column is parsed once with the core's own parsers (partnerkit.ledger, money, countries), and
-# the per-row rules (date by kind, deal type of a sale, first sale before the close date, ...) run
-# vectorised. Any row that breaks a rule, or that the column view cannot judge (fewer values than
-# the header), is handed to the core's parser `parse_ledger_csv` with its line number, so the
-# problems reported are exactly the core's. The store's own checks (dates in the future, currencies
-# the rules do not know, duplicate event ids) then run on the columns.
-_UNITS_DIGITS = len(str(AMOUNT_SCALE)) - 1  # 4 decimal places: 1/10,000 units
-_PLAIN_AMOUNT = re.compile(rf"[0-9]{{1,13}}(?:\.[0-9]{{1,{_UNITS_DIGITS}}})?")  # < 10**13
-_INT64_MAX = 2**63 - 1
-_NS_FIRST_YEAR, _NS_LAST_YEAR = 1678, 2261  # datetime64[ns] holds 1677-09-21 .. 2262-04-11
+# -- the ledger: the core's columnar reader, then the store's checks ----------------------------
+# A ledger file can hold millions of rows. It is read by the same reader as `partnerkit tier
+# --ledger` (partnerkit.ledger_csv: pyarrow, per-column checks, flagged rows judged by the core's
+# row parser), so both accept and refuse the same files with the same problems. The store's own
+# checks (dates in the future, currencies the rules do not know, duplicate event ids) then run on
+# the Ledger's columns.
 
 
 @dataclass(frozen=True)
@@ -670,236 +657,90 @@ class LedgerRows:
         return len(self.lines)
 
 
-def _ledger_text(header: list[str], rows: list[tuple[int, list[str]]]) -> str:
-    """Rows back to CSV text, with blank lines so the core's line numbers match the file's."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow([h.strip() for h in header])
-    line = 2
-    for n, values in rows:
-        if n > line:
-            buf.write("\n" * (n - line))
-            line = n
-        w.writerow([unneutralise(v) for v in values])
-        line += 1
-    return buf.getvalue()
-
-
-def _core_parse(header: list[str], rows: list[tuple[int, list[str]]], source: str) -> Any:
-    """The core's parser on these rows (the core's problems, with the file's line numbers)."""
-    try:
-        return parse_ledger_csv(io.StringIO(_ledger_text(header, rows), newline=""),
-                                source=source).frame
-    except LedgerError as e:
-        raise ImportFileError(
-            source, [ImportProblem(p.line, p.column, p.reason) for p in e.problems]
-        ) from None
-
-
-class _Column:
-    """One file column: codes per row and its distinct values (cells as the core reads them)."""
-
-    def __init__(self, cells: tuple[str, ...] | None, n: int) -> None:
-        if cells is None:  # an optional column the file does not have: blank everywhere
-            self.codes = np.zeros(n, dtype=np.intp)
-            self.distinct: list[str] = [""]
-        else:
-            codes, uniques = pd.factorize(np.asarray(cells, dtype=object))
-            self.codes = codes
-            self.distinct = [unneutralise(u) for u in uniques.tolist()]
-
-    def parse(self, fn: Callable[[str], Any]) -> tuple[np.ndarray, np.ndarray]:
-        """(value per row, ok per row) with `fn` applied once per distinct value."""
-        values = np.empty(len(self.distinct), dtype=object)
-        ok = np.ones(len(self.distinct), dtype=bool)
-        for i, v in enumerate(self.distinct):
-            try:
-                values[i] = fn(v)
-            except ValueError:
-                ok[i] = False
-        return values[self.codes], ok[self.codes]
-
-    def dates(self, fn: Callable[[str], dt.date | None]) -> tuple[np.ndarray, np.ndarray]:
-        """Like `parse`, for dates: datetime64[D] per row (NaT for none). Days the engine's
-        nanosecond dates cannot hold are left to the core."""
-        days = np.full(len(self.distinct), np.datetime64("NaT"), dtype="datetime64[D]")
-        ok = np.ones(len(self.distinct), dtype=bool)
-        for i, v in enumerate(self.distinct):
-            try:
-                d = fn(v)
-            except ValueError:
-                ok[i] = False
-                continue
-            if d is not None:
-                ok[i] = _NS_FIRST_YEAR <= d.year <= _NS_LAST_YEAR
-                days[i] = np.datetime64(d, "D")
-        return days[self.codes], ok[self.codes]
-
-    def amounts(self) -> tuple[np.ndarray, np.ndarray]:
-        """Amounts as integer units: plain numbers converted vectorised, the rest by the core."""
-        units = np.zeros(len(self.distinct), dtype=np.int64)
-        ok = np.ones(len(self.distinct), dtype=bool)
-        plain = np.fromiter((_PLAIN_AMOUNT.fullmatch(v) is not None for v in self.distinct),
-                            dtype=bool, count=len(self.distinct))
-        if plain.any():
-            text = np.array([v for v, p in zip(self.distinct, plain, strict=True) if p], dtype=str)
-            whole, _, frac = np.strings.partition(text, ".")
-            units[plain] = (whole.astype(np.int64) * AMOUNT_SCALE
-                            + np.strings.ljust(frac, _UNITS_DIGITS, "0").astype(np.int64))
-        for i in np.flatnonzero(~plain):
-            try:
-                units[i] = to_units(parse_amount(self.distinct[i], "amount"))
-            except ValueError:
-                ok[i] = False
-        return units[self.codes], ok[self.codes]
-
-
-def _strip_lower(v: str) -> str:
-    return v.strip().lower()
-
-
-def _strip(v: str) -> str:
-    return v.strip()
-
-
-def _client_id(v: str) -> str:
-    if not v.strip():
-        raise ValueError("a client id is required")
-    return v.strip()
-
-
-def _country(v: str) -> str:
-    return normalise_country(v.strip())
-
-
-def _first_sold(v: str) -> dt.date | None:
-    return parse_date(v, "first_sold") if v.strip() else None
-
-
-def _others(v: str) -> int:
-    n = int(v.strip()) if v.strip() else 0
-    if not 0 <= n <= _INT64_MAX:
-        raise ValueError("not a whole number >= 0")
-    return n
-
-
-def _check_rows(header: list[str], rows: list[tuple[int, list[str]]], source: str
-                ) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """The core's row rules on columns: (clean values per column, rows the core must judge)."""
-    names = [h.strip().lstrip("\ufeff") for h in header]  # as the core reads the heading
-    where = {name: i for i, name in enumerate(names)}  # a repeated heading: the last one counts
-    n, width = len(rows), len(header)
-    values = [v for _, v in rows]
-    lengths = np.fromiter(map(len, values), dtype=np.int64, count=n)
-    if (lengths != width).any():
-        values = [v if len(v) == width else (v + [""] * width)[:width] for v in values]
-    cells = list(zip(*values, strict=True)) if width else []
-
-    def column(name: str) -> _Column:
-        return _Column(cells[where[name]] if name in where else None, n)
-
-    kind, _ = column("kind").parse(_strip_lower)
-    managed, sold = kind == "managed", kind == "sold"
-    client_id, client_ok = column("client_id").parse(_client_id)
-    dates = column("date")
-    day, day_ok = dates.dates(parse_date)
-    month, month_ok = dates.dates(parse_month)
-    date = np.where(managed, month, day)
-    date_ok = np.where(managed, month_ok, day_ok)
-    deal_type, _ = column("deal_type").parse(_strip_lower)
-    deal_ok = np.isin(deal_type, DEAL_TYPES)
-    units, amount_ok = column("amount").amounts()
-    currency, currency_ok = column("currency").parse(parse_currency)
-    country, country_ok = column("country").parse(_country)
-    first, first_ok = column("first_sold").dates(_first_sold)
-    others, others_ok = column("other_partners").parse(_others)
-    others = np.where(others_ok, others, 0)
-    with np.errstate(invalid="ignore"):
-        first_late = sold & date_ok & ~np.isnat(first) & (first > date)
-    bad = ((lengths < width) | ~(managed | sold) | ~client_ok | ~date_ok | (sold & ~deal_ok)
-           | ~amount_ok | ~currency_ok | ~country_ok | ~first_ok | first_late
-           | (managed & ~others_ok))
-    event_ids = [e.strip() for e in cells[where["event_id"]]] if "event_id" in where else [
-        ""] * n
-    for i, e in enumerate(event_ids):
-        if not e or e[0] == "'":
-            event_ids[i] = unneutralise(values[i][where["event_id"]]).strip() if e else (
-                f"row{rows[i][0]}")
-    clean = {
-        "event_id": np.array(event_ids, dtype=object), "kind": kind, "client_id": client_id,
-        "client_name": column("client_name").parse(_strip)[0], "date": date,
-        "deal_type": np.where(managed, "", deal_type).astype(object), "amount_units": units,
-        "currency": currency, "country": country,
-        "product_line": column("product_line").parse(_strip)[0], "first_sold": first,
-        "other_partners": np.where(managed, others, 0).astype(np.int64),
-    }
-    return clean, np.flatnonzero(bad)
+def _as_import_error(e: LedgerError, source: str) -> ImportFileError:
+    return ImportFileError(source, [ImportProblem(p.line, p.column, p.reason) for p in e.problems])
 
 
 def validate_ledger(
     header: list[str], rows: list[tuple[int, list[str]]], ctx: Ctx, source: str
 ) -> LedgerRows:
-    """Every row checked by the core's rules and the store's; either clean columns or
-    ImportFileError listing every problem (line, column, reason)."""
-    names = {h.strip().lstrip("\ufeff") for h in header}
-    if any(c not in names for c in REQUIRED_COLUMNS):
-        _core_parse(header, [], source)  # raises the core's "required column is missing"
-    if not rows:
+    """Rows already split into cells (a spreadsheet's): the core's checks and the store's; either
+    clean columns or ImportFileError listing every problem (line, column, reason)."""
+    from partnerkit.ledger_csv import read_ledger_rows
+
+    try:
+        ledger, lines = read_ledger_rows(header, rows, source)
+    except LedgerError as e:
+        raise _as_import_error(e, source) from None
+    return ledger_rows(ledger, lines, ctx, source)
+
+
+def read_ledger_csv_file(path: str | Path, ctx: Ctx, source: str) -> LedgerRows:
+    """A ledger CSV through the reader `partnerkit tier --ledger` uses, then the store's checks."""
+    from partnerkit.ledger_files import read_ledger_file
+
+    try:
+        ledger, lines = read_ledger_file(path)
+    except LedgerError as e:
+        raise _as_import_error(e, source) from None
+    except ValueError as e:
+        raise ImportFileError(source, [ImportProblem(0, "", str(e))]) from None
+    return ledger_rows(ledger, lines, ctx, source)
+
+
+def ledger_rows(ledger: Any, lines: np.ndarray, ctx: Ctx, source: str) -> LedgerRows:
+    """The store's checks on a validated Ledger, and its columns as the ledger table keeps them."""
+    frame = ledger.frame
+    if not len(frame):
         raise ImportFileError(source, [ImportProblem(2, "", "the file has no data rows")])
-    col, suspect = _check_rows(header, rows, source)
-    if len(suspect):
-        judged = _core_parse(header, [rows[i] for i in suspect], source)
-        for name, values in col.items():  # rows the core accepted (e.g. short optional cells)
-            got = judged[name].to_numpy()
-            if values.dtype.kind == "M":
-                got = got.astype("datetime64[D]")
-            values[suspect] = got
-    lines = np.fromiter((ln for ln, _ in rows), dtype=np.int64, count=len(rows))
-    problems = _store_problems(col, lines, ctx)
+    problems = _store_problems(frame, lines, ctx)
     if problems:
         raise ImportFileError(source, problems)
-    date_codes, date_days = pd.factorize(col["date"])
-    first = col["first_sold"]
-    first_iso = np.full(len(first), None, dtype=object)
-    has_first = ~np.isnat(first)
-    if has_first.any():
-        codes, days = pd.factorize(first[has_first])
-        first_iso[has_first] = np.array([d.isoformat() for d in pd.DatetimeIndex(days).date],
-                                        dtype=object)[codes]
-    iso = np.array([d.isoformat() for d in pd.DatetimeIndex(date_days).date], dtype=object)
-    columns = {name: values.tolist() for name, values in col.items()}
-    columns["date"] = iso[date_codes].tolist()
-    columns["first_sold"] = first_iso.tolist()
+    columns: dict[str, list[Any]] = {}
+    for name in frame.columns:
+        values = frame[name]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            cats = np.asarray(values.cat.categories, dtype=object)
+            columns[name] = cats[values.cat.codes.to_numpy()].tolist()
+        elif name in ("date", "first_sold"):
+            days = values.to_numpy().astype("datetime64[D]")
+            codes, uniques = pd.factorize(days)
+            iso = np.array([None if pd.isna(d) else d.isoformat()
+                            for d in pd.DatetimeIndex(uniques).date], dtype=object)
+            out = np.full(len(days), None, dtype=object)
+            out[codes >= 0] = iso[codes[codes >= 0]]
+            columns[name] = out.tolist()
+        else:
+            columns[name] = values.tolist()
     return LedgerRows(lines.tolist(), columns)
 
 
-def _store_problems(col: dict[str, np.ndarray], lines: np.ndarray, ctx: Ctx
-                    ) -> list[ImportProblem]:
+def _store_problems(frame: pd.DataFrame, lines: np.ndarray, ctx: Ctx) -> list[ImportProblem]:
     """Dates in the future, currencies the rules do not know, repeated event ids (file order)."""
     found: list[tuple[int, int, ImportProblem]] = []
-    today = np.datetime64(ctx.today, "D")
-    for i in np.flatnonzero(col["date"] > today):
-        what = "month" if col["kind"][i] == "managed" else "close date"
-        day = col["date"][i].item()
+    dates = frame["date"].to_numpy().astype("datetime64[D]")
+    kinds = frame["kind"]
+    for i in np.flatnonzero(dates > np.datetime64(ctx.today, "D")):
+        what = "month" if kinds.iloc[i] == "managed" else "close date"
         found.append((int(i), 0, ImportProblem(int(lines[i]), "date", (
-            f"{what} {day} is in the future (today is {ctx.today}); it cannot be"))))
-    codes, currencies = pd.factorize(col["currency"])
-    for c, ccy in enumerate(currencies.tolist()):
+            f"{what} {dates[i].item()} is in the future (today is {ctx.today}); it cannot be"))))
+    currency = frame["currency"]
+    codes = currency.cat.codes.to_numpy()
+    for c, ccy in enumerate(currency.cat.categories.tolist()):
         try:
             ctx.rules.currency_rule(ccy, ctx.today)
         except ValueError as e:
             found.extend((int(i), 1, ImportProblem(int(lines[i]), "currency", str(e)))
                          for i in np.flatnonzero(codes == c))
-    ids = pd.Series(col["event_id"])
-    unique = len(set(col["event_id"].tolist())) == len(ids)  # (a set is 2x faster than pandas)
-    repeated = [] if unique else np.flatnonzero(ids.duplicated(keep=False).to_numpy())
+    ids = frame["event_id"]
+    repeated = np.flatnonzero(ids.duplicated(keep=False).to_numpy())
     if len(repeated):
-        previous = pd.Series(lines[repeated]).groupby(ids.iloc[repeated].to_numpy()).shift(1)
+        previous = pd.Series(lines[repeated]).groupby(
+            ids.iloc[repeated].to_numpy(dtype=object)).shift(1)
         for i, before in zip(repeated, previous.tolist(), strict=True):
             if before == before:  # not NaN: an earlier line has this id
-                eid = col["event_id"][i]
                 found.append((int(i), 2, ImportProblem(int(lines[i]), "event_id", (
-                    f"duplicate event_id {eid!r}: already on line {int(before)}"))))
+                    f"duplicate event_id {ids.iloc[i]!r}: already on line {int(before)}"))))
     return [p for _, _, p in sorted(found, key=lambda f: (f[0], f[1]))]
 
 
@@ -918,10 +759,12 @@ def import_file(
         return import_recipients(store, partner_id, path, by)
     source = Path(path).name
     with gc_paused():
-        header, rows = read_rows(path)
-        if not header:
-            raise ImportFileError(source, [ImportProblem(1, "", "the file is empty")])
         ctx = Ctx(today=today or default_today(), rules=store.rules)
+        # A ledger CSV is read by the columnar reader (below), every other file here.
+        ledger_csv = kind == "ledger" and Path(path).suffix.lower() in (".csv", ".txt", ".tsv")
+        header, rows = ([], []) if ledger_csv else read_rows(path)
+        if not (header or ledger_csv):
+            raise ImportFileError(source, [ImportProblem(1, "", "the file is empty")])
         c = t.clients.c
         with store.engine.connect() as conn:
             ctx.client_currency = dict(conn.execute(
@@ -933,7 +776,8 @@ def import_file(
                         s.partner_id == partner_id).order_by(s.client_id, s.product_line)):
                     ctx.client_subscriptions.setdefault(cid, []).append(line)
         if kind == "ledger":
-            ledger = validate_ledger(header, rows, ctx, source)
+            ledger = (read_ledger_csv_file(path, ctx, source) if ledger_csv
+                      else validate_ledger(header, rows, ctx, source))
             del rows
             n, table = len(ledger), t.ledger
         else:

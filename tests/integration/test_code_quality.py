@@ -10,7 +10,8 @@ ROOT = Path(__file__).resolve().parents[2]
 PURE_CORE = [
     "partnerkit/money.py", "partnerkit/countries.py", "partnerkit/explain.py", "partnerkit/rules",
     "partnerkit/display.py",
-    "partnerkit/ledger.py", "partnerkit/points.py", "partnerkit/standing.py", "partnerkit/tiers.py",
+    "partnerkit/ledger.py", "partnerkit/ledger_csv.py", "partnerkit/points.py",
+    "partnerkit/standing.py", "partnerkit/tiers.py",
     "partnerkit/progress.py", "partnerkit/retention.py", "partnerkit/program_progress.py",
     "partnerkit/risks.py", "partnerkit/tier_history.py", "partnerkit/changes.py",
 ]

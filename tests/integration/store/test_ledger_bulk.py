@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from partnerkit.ledger import LedgerError, parse_ledger_csv
+from partnerkit.ledger import LedgerError, parse_ledger_csv, parse_ledger_csv_rows
 from partnerkit.rules_io import load_rules
 from partnerkit.store import open_store
 from partnerkit.store import schema as t
@@ -249,9 +249,9 @@ def expected_outcome(header: list[str], rows: list[tuple[int, list[str]]], ctx: 
             w.writerow([v[1:] if len(v) > 1 and v[0] == "'" and v[1] in "=+-@\t\r" else v
                         for v in values])
             line = n + 1
-    try:
+    try:  # the row-by-row reader: the reference the columnar reader is held to
         with path.open(encoding="utf-8", newline="") as fh:
-            frame = parse_ledger_csv(fh, "f.csv").frame
+            frame = parse_ledger_csv_rows(fh, "f.csv").frame
     except LedgerError as e:
         return "refused", [(p.line, p.column, p.reason) for p in e.problems]
     problems, seen = [], {}
