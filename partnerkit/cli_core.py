@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, Any
 from partnerkit import dates
 from partnerkit.explain import fmt_points
 from partnerkit.messages import Message, msg
-from partnerkit.tier_history import TierRecord, credited_on
 
 if TYPE_CHECKING:  # the engine (pandas, numpy) loads in the handlers: `tier --help` stays fast
     from partnerkit.ledger import Ledger
     from partnerkit.program_progress import ProgramProgress
     from partnerkit.rules import Rulebook
+    from partnerkit.tier_history import TierRecord
     from partnerkit.tiers import CreditedTier
 
 AS_OF_ENV = "PARTNERKIT_AS_OF"
@@ -140,6 +140,8 @@ def _load_ledger(args: argparse.Namespace) -> tuple[Ledger, dict[str, Any]]:
 
 def tier_records(credited: str | None, since: dt.date | None) -> list[TierRecord]:
     """--credited/--credited-since as a one-record history (what HubSpot credited)."""
+    from partnerkit.tier_history import TierRecord
+
     return [TierRecord(since, credited)] if credited and since else []
 
 
@@ -151,6 +153,7 @@ def standing_payload(rules: Rulebook, ledger: Ledger, as_of: dt.date,
     from partnerkit.progress import partner_currency
     from partnerkit.risks import tier_risks
     from partnerkit.standing import Valuation, compute_standing
+    from partnerkit.tier_history import credited_on
     from partnerkit.tiers import evaluate_tier
 
     s = compute_standing(ledger, as_of, rules)
