@@ -15,13 +15,13 @@ from pathlib import Path
 import numpy as np
 from synthetic import synthetic_frame
 
-CACHE = Path(os.environ.get("PARTNERKIT_BENCH_CACHE", "/tmp/partnerkit-bench-ledgers"))
+CACHE_ENV, CACHE = "PARTNERKIT_BENCH_CACHE", "/tmp/partnerkit-bench-ledgers"
 FIRST_SOLD_SHARE = 0.05
 
 
 def ledger_csv(rows: int, seed: int = 16, folder: Path | None = None) -> Path:
     """The path of a generated ledger CSV of `rows` data rows (made if missing)."""
-    folder = folder or CACHE
+    folder = folder or Path(os.environ.get(CACHE_ENV, CACHE))
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"ledger-{rows}-{seed}.csv"
     if path.exists():

@@ -30,13 +30,14 @@ from common import (
 )
 
 FINDINGS = Path(__file__).resolve().parent / "findings"
-SCENARIOS = ("engine", "storage", "calculator", "reports", "dashboard")
+SCENARIOS = ("engine", "storage", "calculator", "reports", "dashboard", "ingest")
 TITLES = {
     "engine": "1. Points engine (compute_standing, history, Valuation)",
     "storage": "2. Storage (import, dashboard view queries)",
     "dashboard": "3. Dashboard (Voilà in headless Chromium)",
     "calculator": "4. Calculator (server-side recalculation)",
     "reports": "5. Reports (papermill)",
+    "ingest": "6. Ingestion (ledger file or database → tier, issue 16)",
 }
 
 HEADER = """# Benchmarks

@@ -105,3 +105,15 @@ def test_the_markdown_page_lists_each_stored_scenario_with_its_machine(tmp_path,
     assert "## 4. Calculator" in page and "| estimate_points (F3.1), per call | 200 µs |" in page
     assert "200.0×" in page and "| pass |" in page and "- a note" in page
     assert "Python " in page and " CPUs (" in page
+
+
+def test_the_ingest_benchmark_times_file_to_tier_import_load_and_engine_against_floors(
+        tmp_path, monkeypatch):
+    monkeypatch.setenv("PARTNERKIT_BENCH_CACHE", str(tmp_path))
+    figures, notes = scenario("ingest").run(smoke=True)
+    assert_sane(figures)
+    assert by_name(figures, "file → tier, 5k rows").floor
+    assert by_name(figures, "SQLite: import 5k").unit == "rows/s"
+    assert by_name(figures, "load_ledger → tier").floor
+    assert by_name(figures, "engine 2k on prepared arrays, fresh run 1")
+    assert any("load average" in n for n in notes)
