@@ -84,7 +84,8 @@ def credited_on(
     ledger: Ledger | Valuation, rules: Rulebook, history: Sequence[TierRecord], as_of: dt.date,
     certified_until: dt.date | None = None,
 ) -> CreditedOn:
-    """The credited tier on `as_of`: the latest record on or before it, then the reviews."""
+    """The credited tier on `as_of`: the latest record on or before it, then the reviews (and,
+    after the last record, the upgrades the rules' upgrade policy credits)."""
     v = ledger if isinstance(ledger, Valuation) else Valuation(ledger, rules)
     records = sorted_history(history)
     first = records[0].credited_from if records else None
@@ -95,7 +96,10 @@ def credited_on(
         return CreditedOn(as_of, None, BASIS_NOT_RECORDED, None, None, first, None, None, message,
                           performance_on(v, rules, as_of, certified_until))
     rules.tier_rank(rec.tier)  # an unknown tier name is a clear error, not a silent untiered
-    detail = credited_tier(v, rules, rec.tier, rec.credited_from, as_of, certified_until)
+    # A later record says when the tier went up: no upgrade is simulated before it.
+    later = any(r.credited_from > as_of for r in records)
+    detail = credited_tier(v, rules, rec.tier, rec.credited_from, as_of, certified_until,
+                           upgrades=not later)
     decided = detail.changes[-1] if detail.changes else None
     if decided is None:
         basis = BASIS_COMPUTED if rec.source == "computed" else BASIS_RECORDED

@@ -337,9 +337,12 @@ def _review(ev: _Evaluator, rules: Rulebook, rank: int, since: dt.date, review: 
 
 def credited_tier(
     ledger: Ledger | Valuation, rules: Rulebook, credited: str | None, credited_since: dt.date,
-    as_of: dt.date, certified_until: dt.date | None = None,
+    as_of: dt.date, certified_until: dt.date | None = None, upgrades: bool = True,
 ) -> CreditedTier:
-    """Apply upgrades and reviews between `credited_since` and `as_of` to the credited tier."""
+    """Apply upgrades and reviews between `credited_since` and `as_of` to the credited tier.
+
+    upgrades=False: between two records of the credited-tier history the later record says when
+    the tier went up, so no upgrade is simulated there (reviews still are; issue 12)."""
     v = ledger if isinstance(ledger, Valuation) else Valuation(ledger, rules)
     if as_of < credited_since:
         raise ValueError(f"as-of date {as_of} is before the credited-since date {credited_since}")
@@ -358,7 +361,7 @@ def credited_tier(
             if new != rank:
                 changes.append(TierChange(day, rules.tier_name(rank), rules.tier_name(new), why))
                 rank, since = new, day
-        elif rules.policy_on(day).upgrade_policy == "monthly_refresh":
+        elif upgrades and rules.policy_on(day).upgrade_policy == "monthly_refresh":
             perf = ev.perf(day)
             if perf.rank > rank:
                 why = f"performance at month end {day.isoformat()} met {perf.tier_label}"

@@ -18,6 +18,7 @@ import pandas as pd
 from partnerkit.reports.params import Month, parse_month
 
 ZERO = Decimal(0)
+KEEP_COLUMNS = ["requirement", "required", "actual", "margin", "met"]
 TOP_CLIENTS = 10
 EXPIRING_DAYS = 90
 RENEWAL_DAYS = 120
@@ -49,6 +50,13 @@ class ReportContent:
     gaps: pd.DataFrame  # requirement, required, actual, gap for the next tier
     rules_used: list[Any] = field(default_factory=list)  # RuleRef
     progress: Any = None  # partnerkit.program_progress.ProgramProgress at as_of (issue 18)
+    # Issue 12: the credited tier from the recorded history (tier_history.CreditedOn) this month
+    # and last, the tier risks at month end, and what it takes to keep the tier.
+    credited_basis: Any = None
+    previous_basis: Any = None
+    risks: list[Any] = field(default_factory=list)
+    keep: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=KEEP_COLUMNS))
+    credited_change: Any = None  # Message: "up from …", "unchanged", "not recorded before …"
 
     # ------------------------------------------------------------------ derived figures
     @property
@@ -102,6 +110,15 @@ class ReportContent:
         return str(getattr(self.credited, "next_review_outcome", "") or "")
 
     @property
+    def credited_tier_basis(self) -> str | None:
+        return getattr(self.credited_basis, "basis", None)
+
+    @property
+    def keep_tier(self) -> str | None:
+        """The tier the "to keep" table is about: the credited tier, else the performance tier."""
+        return getattr(self.credited_basis, "tier", None) or self.performance_tier
+
+    @property
     def estimates(self) -> list[Any]:
         return [r for r in self.rules_used if getattr(r, "is_estimate", False)]
 
@@ -115,6 +132,7 @@ class ReportContent:
             "as_of": self.as_of.isoformat(),
             "data_as_of": self.data_as_of.isoformat() if self.data_as_of else None,
             "credited_tier": self.credited_tier,
+            "credited_tier_basis": self.credited_tier_basis,
             "previous_credited_tier": self.previous_credited_tier,
             "performance_tier": self.performance_tier,
             "previous_performance_tier": self.previous_performance_tier,
@@ -133,6 +151,8 @@ class ReportContent:
             "certified_until": self.certified_until.isoformat() if self.certified_until else None,
             "next_review": self.next_review.isoformat() if self.next_review else None,
             "next_review_outcome": self.next_review_outcome,
+            # Issue 12: the same list as `partnerkit tier --json` on the month's last day.
+            "risks": [r.as_json() for r in self.risks],
             # Program Progress (issue 18): the `partnerkit tier --json` contract, same figures.
             **(self.progress.as_json() if self.progress is not None else {}),
             "rules_versions": [r.version for r in self.rules_used],
@@ -159,22 +179,27 @@ def _evaluate(standing: Any, on: dt.date, rules: Any, certified_until: dt.date |
                          retention=retention)
 
 
-def _credited(valued: Any, rules: Any, partner: Any, as_of: dt.date) -> Any:
-    from partnerkit.tiers import credited_tier
+def _credited(valued: Any, rules: Any, partner: Any, history: list[Any], as_of: dt.date) -> Any:
+    """The credited tier on as_of from the recorded history (issue 12): "not recorded" before
+    the first record, never a tier assumed held (the CLI and the dashboard ask the same)."""
+    from partnerkit.tier_history import credited_on
 
-    # Adapter: the core needs a credited-since date on or before as_of. Without one (or for a
-    # month before it) assume the partner held its recorded credited tier from as_of.
-    since = partner.credited_since or partner.joined_on or as_of
-    if since > as_of:
-        since = as_of
-    return credited_tier(
-        valued,  # the ledger's Valuation: the core accepts it and skips valuing the ledger again
-        rules,
-        credited=partner.credited_tier,
-        credited_since=since,
-        as_of=as_of,
-        certified_until=partner.certified_until,
-    )
+    return credited_on(valued, rules, history, as_of, partner.certified_until)
+
+
+def keep_frame(performance: Any, tier: str | None) -> pd.DataFrame:
+    """What it takes to keep `tier`: each points minimum, what the partner has, the margin."""
+    if not tier or tier not in getattr(performance, "ladder", ()):
+        return pd.DataFrame(columns=KEEP_COLUMNS)
+    rows = []
+    for g in performance.gap_to(tier):
+        if g.name not in ("total", "sold", "sourced", "managed"):
+            continue
+        if g.required is None or g.actual is None:
+            continue
+        rows.append((str(g.name), Decimal(g.required), Decimal(g.actual),
+                     Decimal(g.actual) - Decimal(g.required), bool(g.met)))
+    return pd.DataFrame(rows, columns=KEEP_COLUMNS)
 
 
 def gaps_frame(performance: Any) -> pd.DataFrame:
@@ -301,6 +326,7 @@ def build_content(
         partner = store.get_partner(partner_id)
         ledger = store.load_ledger(partner_id)
         renewals = store.renewals_due(partner_id, end, days=RENEWAL_DAYS)
+        tier_history = store.tier_history(partner_id)
         data_as_of = store.data_as_of(partner_id)
     finally:
         if own:
@@ -313,8 +339,13 @@ def build_content(
     performance = _evaluate(standing, end, rules, partner.certified_until, progress.retention)
     prev_performance = _evaluate(previous, prev_end, rules, partner.certified_until,
                                  customer_dollar_retention(v, prev_end, rules))
-    credited = _credited(v, rules, partner, end)
-    prev_credited = _credited(v, rules, partner, prev_end)
+    from partnerkit.risks import tier_risks
+    from partnerkit.tier_history import month_over_month
+
+    basis = _credited(v, rules, partner, tier_history, end)
+    prev_basis = _credited(v, rules, partner, tier_history, prev_end)
+    credited, prev_credited = basis.detail, prev_basis.detail  # None: not recorded
+    risks = tier_risks(v, rules, end, basis, partner.certified_until, partner.joined_on)
     hist = history(v, end, months=HISTORY_MONTHS, projection_months=PROJECTION_MONTHS)
     changes = point_changes(v, prev_end, end)
 
@@ -352,4 +383,9 @@ def build_content(
         gaps=gaps_frame(performance),
         rules_used=sorted(refs.values(), key=lambda r: r.version),
         progress=progress,
+        credited_basis=basis,
+        previous_basis=prev_basis,
+        risks=risks,
+        keep=keep_frame(performance, basis.tier or _tier_name(performance)),
+        credited_change=month_over_month(prev_basis, basis, rules),
     )

@@ -26,6 +26,7 @@ from partnerkit.reports.content import (
     build_content,
 )
 from partnerkit.reports.progress_section import progress_cards
+from partnerkit.reports.risks_section import credited_change, credited_value, keep_table, risks_box
 
 MAX_ROWS = 15  # rows per detail table; the rest is counted ("…and 12 more.")
 
@@ -267,8 +268,8 @@ class ReportView:
 {esc(pid_label)}: <code>{esc(c.partner_id)}</code> · {esc(month_word)}: {esc(str(c.month))}</p>
 <div class="cards">
 <div class="card"><div class="muted">{esc(self.L["Credited tier"])}</div>
-<div class="big" data-figure="credited_tier" data-value="{esc(c.credited_tier or "")}">{esc(self.tier(c.credited_tier))}</div>
-<div>{self._change(c.credited_tier, c.previous_credited_tier, self._rank)}</div></div>
+<div class="big" data-figure="credited_tier" data-value="{esc(c.credited_tier or "")}">{credited_value(self)}</div>
+<div>{credited_change(self)}</div></div>
 <div class="card"><div class="muted">{esc(self.L["Performance tier"])}</div>
 <div class="big" data-figure="performance_tier" data-value="{esc(c.performance_tier or "")}">{esc(self.tier(c.performance_tier))}</div>
 <div>{self._change(c.performance_tier, c.previous_performance_tier, self._rank)}</div></div>
@@ -278,6 +279,8 @@ class ReportView:
 </div>
 <p data-figure="certified" data-value="{"yes" if c.certified else "no"}">{esc(cert)}</p>
 {self._no_points()}
+{risks_box(self)}
+{keep_table(self)}
 {progress_cards(self)}
 </section></div>"""
         return HTML(body)

@@ -13,6 +13,7 @@ from typing import Any
 
 from partnerkit.messages import Message, msg
 from partnerkit.ui.dashboard.html import esc
+from partnerkit.ui.say import say
 
 # Urgency by days left: within a month is urgent, within a quarter soon, later is a heads-up.
 # (Display choices of the dashboard, not program rules.)
@@ -31,15 +32,6 @@ STYLE = """<style>
 .pk-credited-basis, .pk-projection-note { font-size: 13px; margin: 2px 0; }
 .pk-projection-note { color: #516f90; font-style: italic; }
 </style>"""
-
-
-def say(message: Message, locale: str) -> str:
-    """The message in the user's language (issue 13's renderer; English until it is there)."""
-    try:
-        from partnerkit.ui.message_text import render
-    except ImportError:  # pragma: no cover - before issue 13's renderer lands
-        return message.english()
-    return render(message, locale)
 
 
 def urgency(days: int) -> str:

@@ -87,3 +87,13 @@ def test_every_message_id_of_the_risks_and_history_has_an_english_template():
         ids |= set(re.findall(r'msg\(\s*"([a-z_.]+)"', (root / name).read_text()))
         ids |= set(re.findall(r'"((?:risk|credited)\.[a-z_]+)"', (root / name).read_text()))
     assert ids and not ids - set(ENGLISH)
+
+
+def test_no_upgrade_is_simulated_before_a_later_record_that_says_when_the_tier_went_up():
+    # Diamond is met every month, but HubSpot recorded the upgrade only on 2024-07-02.
+    ledger = a_ledger_performing(every_month((2023, 8), (2024, 12), "Diamond"))
+    history = [TierRecord(D(2023, 12, 31), "Platinum"), TierRecord(D(2024, 7, 2), "Diamond")]
+    june = credited_on(ledger, RULES, history, D(2024, 6, 30))
+    assert (june.tier, june.basis) == ("Platinum", "recorded")
+    only_first = credited_on(ledger, RULES, history[:1], D(2024, 6, 30))
+    assert (only_first.tier, only_first.basis) == ("Diamond", "computed")  # after the last record
