@@ -203,6 +203,7 @@ class Dashboard(W.VBox):
         self.add_class("pk-dash")
         self.add_class("pk-dashboard")
         st.on_view_change(self._sync_url)
+        st.open_clients = self.open_clients  # type: ignore[attr-defined]  # issue 18
         self.apply_view(view or View())
         if prefetch:
             self.prefetch_tier()
@@ -231,6 +232,12 @@ class Dashboard(W.VBox):
             self._tier_watched = True
             page.tabs.observe(lambda _c: self.state.view_changed(), "selected_index")
         self.state.view_changed()
+
+    def open_clients(self, ids: list[str], total: str, first: dt.date, last: dt.date) -> None:
+        """Issue 18: the client table filtered to the clients behind a Tier point changes total."""
+        self.clients.show_view("active")
+        self.clients.id_filter.set(ids, total, first, last)
+        self.nav.select("clients")
 
     # -- deep links (issue 11) -----------------------------------------------------------------
     def tier_tab_ids(self) -> tuple[str, ...]:

@@ -20,6 +20,7 @@ import pandas as pd
 from partnerkit.ui.dashboard import alerts as A
 from partnerkit.ui.dashboard import labels as L
 from partnerkit.ui.dashboard.base import Page
+from partnerkit.ui.dashboard.changes_clients import ClientIdFilter
 from partnerkit.ui.dashboard.client_panel import ClientPanel
 from partnerkit.ui.dashboard.html import attr, esc, link
 from partnerkit.ui.dashboard.state import (
@@ -97,6 +98,8 @@ class ClientsPage(Page):
         self.panel.widget.layout.display = "none"
         self.last_ended: tuple[str, str] | None = None  # (client_id, name) for Undo
         self._pending_end: tuple[str, str] | None = None
+        # Issue 18: "only the clients behind a Tier point changes total", with its chip.
+        self.id_filter = ClientIdFilter(state, self._id_filter_changed)
         self._build()
 
     # -- widgets (built once; texts set in render() so the language can change) ----------------
@@ -282,6 +285,7 @@ class ClientsPage(Page):
                     [self.sort_by, self.sort_desc, self.tools],
                     layout=W.Layout(flex_flow="row wrap"),
                 ),
+                self.id_filter.widget,
                 self.confirm_box,
                 self.undo_box,
                 self.link_box,
@@ -311,8 +315,13 @@ class ClientsPage(Page):
         if self.panel.client_id:
             self.panel.render()
 
+    def _id_filter_changed(self) -> None:
+        self.page_no = 0
+        self._apply()
+
     def _relabel(self) -> None:
         """Set every label in the current language (and keep the user's choices)."""
+        self.id_filter.relabel()
         self._quiet = True
         try:
             self._relabel_all()
@@ -592,7 +601,7 @@ class ClientsPage(Page):
 
     def filtered_clients(self) -> pd.DataFrame:
         """The client table after search, filters and sort (what the pages walk through)."""
-        df = self.state.client_table()
+        df = self.id_filter.apply(self.state.client_table())
         if self.search_text.strip():
             q = self.search_text.strip()
             mask = df["name"].astype(str).str.contains(q, case=False, regex=False)
@@ -901,6 +910,8 @@ class ClientsPage(Page):
 
     def _changed(self, what: str) -> None:
         if what in ("partner",):
+            self.id_filter.ids = self.id_filter.origin = None  # another book's clients
+            self.id_filter.widget.layout.display = "none"
             self.page_no = 0
             self.panel.close()
             self.undo_box.layout.display = "none"

@@ -17,6 +17,7 @@ import ipywidgets as W
 import pandas as pd
 
 from partnerkit.changes import TOTALS, PointChanges, changes_between, last_month
+from partnerkit.ui.dashboard.changes_clients import ClientsBehind
 from partnerkit.ui.dashboard.html import esc, table
 
 TAB_ID = "changes"
@@ -75,9 +76,12 @@ class PointChangesView:
             "xlsx")))
         self.download = W.HTML()
         self.download.add_class("pk-changes-download")
+        self.behind = ClientsBehind(state)  # issue 18: click a total for the clients behind it
         self.widget = W.VBox([
             self.heading, W.HBox([self.first, self.last], layout=W.Layout(flex_flow="row wrap")),
-            self.totals_html, self.table_html, self.client, self.detail_html,
+            W.HBox([self.behind.widget, self.totals_html],
+                   layout=W.Layout(flex_flow="row wrap", align_items="flex-start")),
+            self.table_html, self.client, self.detail_html,
             W.HBox([self.export_csv, self.export_xlsx, self.download],
                    layout=W.Layout(flex_flow="row wrap", align_items="center")),
         ])
@@ -132,6 +136,7 @@ class PointChangesView:
         except ValueError as e:
             self.changes = None
             self.totals_html.value = f'<div class="pk-alert">{esc(str(e))}</div>'
+            self.behind.clear()
             self.table_html.value = self.detail_html.value = ""
             self.client.options = []
             return
@@ -141,6 +146,7 @@ class PointChangesView:
             esc(t("New and lost sold and managed points from {first} to {last}, per client.")
                 .format(first=t.date(first), last=t.date(last))))
         self.totals_html.value = self._totals_html(self.changes)
+        self.behind.update(self.changes)
         self.table_html.value = self._table_html(self.changes.clients)
         clients = self.changes.clients
         self._quiet = True
