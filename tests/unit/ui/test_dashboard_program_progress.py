@@ -48,7 +48,8 @@ def figure(block_html: str, name: str) -> tuple[str, str]:
 def test_the_block_shows_the_core_figures_above_the_tier_tabs(tmp_path: Path) -> None:
     d = a_dashboard_with_a_year_of_history(tmp_path)
     tier = open_tier(d)
-    assert tier.widget.children[1] is tier.progress.widget  # under the "data as of" line
+    kids = list(tier.widget.children)  # "data as of", the risks banner (issue 12), this, tabs
+    assert kids.index(tier.progress.widget) < kids.index(tier.body)
     st = d.state
     core = program_progress(st.ledger(), AS_OF, st.rules, "EUR")
     block, t = tier.progress.widget.value, st.t
