@@ -204,3 +204,92 @@ def test_the_block_speaks_portuguese(tier_page: Any, core: dict[str, Any]) -> No
         page.set_viewport_size(DESKTOP)
         lang.select_option(label="English")
         expect(block.locator("h2")).to_have_text("Program Progress")
+
+
+# --------------------------------------------------------------------------- Tier point changes
+
+
+def open_changes_tab(page: Any) -> None:
+    page.locator(".pk-nav button", has_text=re.compile("^Tier$")).click()
+    page.locator(".pk-tier-tabs .lm-TabBar-tab", has_text="Tier point changes").click()
+    page.locator(".pk-behind-totals").wait_for()
+
+
+def test_clicking_a_total_lists_its_clients_and_opens_them_in_the_client_table(
+        tier_page: Any, book: dict[str, Any]) -> None:
+    from partnerkit.changes import changes_between, last_month
+    from partnerkit.store import open_store
+
+    page = tier_page
+    open_changes_tab(page)
+    first, last = last_month(AS_OF)
+    with open_store(book["url"]) as store:
+        behind = changes_between(store.load_ledger(book["partner_id"]), first, last,
+                                 store.rules).clients_behind("new_sold")
+    assert len(behind) > 0
+    button = page.locator(".pk-behind-totals button", has_text="New sold points")
+    expect(button).to_be_visible()
+    # Keyboard: the total is a button reachable with Tab and pressed with Enter.
+    button.focus()
+    page.keyboard.press("Enter")
+    listing = page.locator(".pk-behind-table tbody tr")
+    expect(listing).to_have_count(len(behind))
+    expect(listing.first).to_contain_text(str(behind.iloc[0]["client_id"]))
+    in_viewport_and_on_top(page, page.locator(".pk-behind-list h4"))
+    save_screenshot(page, "changes-clients-en-1440x1000")
+    page.locator(".pk-behind-csv").click()
+    link = page.locator(".pk-behind-download a")
+    expect(link).to_have_attribute("download", re.compile(r"^new_sold-clients-.*\.csv$"))
+    assert link.get_attribute("href").startswith("data:text/csv;base64,")
+    page.set_viewport_size(PHONE)
+    try:
+        page.locator(".pk-behind-list h4").scroll_into_view_if_needed()
+        box = page.locator(".pk-behind-list").bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + 1, box
+        # Nothing cut off: the table fits its box, the points column is on screen.
+        assert page.locator(".pk-behind-scroll").evaluate("e => e.scrollWidth <= e.clientWidth")
+        cell = page.locator(".pk-behind-table tbody tr").first.locator("td").last
+        cbox = cell.bounding_box()
+        assert cbox["x"] + cbox["width"] <= PHONE["width"] + 1, cbox
+        save_screenshot(page, "changes-clients-en-390x844")
+    finally:
+        page.set_viewport_size(DESKTOP)
+    page.locator(".pk-behind-open").click()
+    chip = page.locator(".pk-id-filter-text")
+    expect(chip).to_be_visible()
+    expect(chip).to_contain_text("clients behind New sold points")
+    chip.scroll_into_view_if_needed()
+    in_viewport_and_on_top(page, chip)
+    shown, of = (int(x) for x in re.search(r"Showing (\d+) of the (\d+)", chip.inner_text())
+                 .groups())
+    assert of == len(behind)
+    rows = page.locator(".pk-client-row:visible")
+    expect(rows).to_have_count(min(shown, 25))
+    save_screenshot(page, "changes-clients-filter-en-1440x1000")
+    page.locator(".pk-id-filter-clear").click()
+    expect(chip).to_be_hidden()
+    assert page.js_errors == []  # type: ignore[attr-defined]
+
+
+def test_the_totals_and_the_list_speak_portuguese_and_close(tier_page: Any) -> None:
+    page = tier_page
+    lang = page.locator(".pk-header .pk-language select")
+    lang.select_option(label="Português (Portugal)")
+    try:
+        page.locator(".pk-nav button", has_text=re.compile("^Nível$")).click()
+        page.locator(".pk-tier-tabs .lm-TabBar-tab").nth(3).click()
+        button = page.locator(".pk-behind-totals button", has_text="Novos pontos vendidos")
+        expect(button).to_be_visible()
+        button.click()
+        expect(page.locator(".pk-behind-list h4")).to_contain_text("clientes por trás de")
+        save_screenshot(page, "changes-clients-pt_PT-1440x1000")
+        page.set_viewport_size(PHONE)
+        try:
+            page.locator(".pk-behind-list h4").scroll_into_view_if_needed()
+            save_screenshot(page, "changes-clients-pt_PT-390x844")
+        finally:
+            page.set_viewport_size(DESKTOP)
+        page.locator(".pk-behind-close").click()
+        expect(page.locator(".pk-behind-list")).to_be_hidden()
+    finally:
+        lang.select_option(label="English")

@@ -34,7 +34,14 @@ STYLE = """<style>
   box-shadow: inset 0 0 0 1px #0091ae; }
 .pk-behind-totals .jupyter-button:focus-visible { outline: 2px solid #0091ae; outline-offset: 2px; }
 .pk-behind-list { border: 1px solid #cbd6e2; border-radius: 6px; padding: 6px 12px; margin: 6px 0;
-                  background: #fff; }
+                  background: #fff; max-width: 100%; box-sizing: border-box; }
+.pk-behind-list h4 { overflow-wrap: anywhere; margin: 4px 0; }
+.pk-behind-table th { white-space: normal !important; }
+.pk-behind-scroll { max-width: 100%; overflow-x: auto; }
+@media (max-width: 600px) {  /* a phone: the name and the points; the id is in the export */
+  .pk-behind-table th:nth-child(2), .pk-behind-table td:nth-child(2) { display: none; }
+  .pk-behind-totals .jupyter-button { min-width: 0; width: 100%; }
+}
 </style>"""
 
 
@@ -157,10 +164,10 @@ class ClientsBehind:
             n=len(frame), total=total_label(t, key), first=t.date(ch.first), last=t.date(ch.last))
         rows = [[r.client_name or r.client_id, r.client_id, t.points(getattr(r, key))]
                 for r in frame.itertuples(index=False)]
-        self.list_html.value = f"<h4>{esc(heading)}</h4>" + table(
+        self.list_html.value = f"<h4>{esc(heading)}</h4><div class='pk-behind-scroll'>" + table(
             [t("Client"), t("Client ID"), total_label(t, key)], rows,
             numeric=[False, False, True], cls="pk-table pk-behind-table",
-            empty=t("No client is behind this total."))
+            empty=t("No client is behind this total.")) + "</div>"
         self.open_table.disabled = self.export_csv.disabled = self.export_xlsx.disabled = (
             frame.empty)
         self.panel.layout.display = ""
