@@ -332,3 +332,19 @@ def _tier_lines(ax: Any, hist: Any, n_past: int, dates: list[dt.date], t: Any, r
                         xycoords="axes fraction", xytext=(-4, -4), textcoords="offset points",
                         ha="right", va="top", fontsize=8.5, color=LINE)
     ax.set_ylim(0, max(ax.get_ylim()[1], top * 1.12))
+
+
+def tier_chart_lines(standing: Any, rules: Any, on: dt.date, tier: str | None = None,
+                     keep: str | None = None) -> list[tuple[str, str, Decimal, bool]]:
+    """The total-points lines `tier_progress_chart` draws, for a caption a screen reader and a
+    test can read: (role "keep"|"next", tier, total minimum, drawn on the scale)."""
+    req, is_next = _targets(standing, rules, on, tier)
+    keep_req = _keep_requirement(rules, on, standing, tier, keep)
+    out: list[tuple[str, str, Decimal, bool]] = []
+    if keep_req is not None and (req is None or keep_req.tier != req.tier):
+        out.append(("keep", keep_req.tier, keep_req.total_min, True))
+    if req is not None:
+        reach = max(_f(standing.total_points), _f(keep_req.total_min) if keep_req else 0.0, 1.0)
+        out.append(("next" if is_next else "keep", req.tier, req.total_min,
+                    _f(req.total_min) <= reach * REACH))
+    return out

@@ -159,3 +159,26 @@ class NotRecorded:
             f'{esc(say(self.message, t.code))}</div>'
             '<div class="pk-muted">{}</div></div>'.format(
                 esc(t("Your current points perform at {tier}.").format(tier=self.tier))))
+
+
+def chart_caption(st: Any) -> str:
+    """The tier chart's lines in words (what it takes to keep the tier, the next one, and a far
+    one named off the scale): for screen readers, and where a PNG cannot be searched."""
+    from partnerkit.charts import tier_chart_lines
+
+    t = st.t
+    tier = st.credited_basis().tier or st.performance().tier
+    parts = []
+    for role, name, total, drawn in tier_chart_lines(st.standing(), st.rules, st.as_of,
+                                                    st.performance().tier, tier):
+        text = t("{tier}: {points}").format(tier=name, points=t.decimal(total, 0))
+        if role == "keep":
+            text = t("Keep {tier}: {points}").format(tier=name, points=t.decimal(total, 0))
+        elif not drawn:
+            text = t("{mark} (off the scale) →").format(mark=text)
+        parts.append(f'<span class="pk-chart-line" data-line="{role}" data-tier="{esc(name)}" '
+                     f'data-drawn="{"yes" if drawn else "no"}">{esc(text)}</span>')
+    if not parts:
+        return ""
+    return (f'<div class="pk-muted pk-chart-lines">{esc(t("Total points lines:"))} '
+            + " · ".join(parts) + "</div>")

@@ -27,7 +27,12 @@ from partnerkit.ui.dashboard.program_progress import (
     progress_of,
     requirement_value,
 )
-from partnerkit.ui.dashboard.risks import NotRecorded, keep_margin_item, risks_banner_html
+from partnerkit.ui.dashboard.risks import (
+    NotRecorded,
+    chart_caption,
+    keep_margin_item,
+    risks_banner_html,
+)
 from partnerkit.ui.dashboard.state import EXPIRING_DAYS, INITIAL, DashboardState
 from partnerkit.ui.dashboard.tier_history_form import TierHistoryForm
 
@@ -200,7 +205,7 @@ class TierPage(Page):
         self.header_html.value = (c.header_html(st) if isinstance(c, NotRecorded)
                                   else self._header_html(c, perf))
         self.performance_html.value = self._performance_html(s, c)
-        self.progress_heading.value = f"<h3>{esc(t('Tier progress'))}</h3>"
+        self.progress_heading.value = f"<h3>{esc(t('Tier progress'))}</h3>" + chart_caption(st)
         self.insights_html.value = self._insights_html(s, c, perf)
         self.account_html.value = self._account_html(c, partner)
         self.set_children(self.tabs.children[0], self.tier_tab)
