@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
                         ctx.route("**/*", route)
                         page = ctx.new_page()
                         t0 = time.perf_counter()
-                        page.goto(f"{base}voila/render/{nb}?{query}")
+                        page.goto(f"{base}voila/render/{nb}?{query}", timeout=180_000)
                         page.locator("#loading").wait_for(state="detached", timeout=90_000)
                         sel = ".pk-calculator" if "calculator" in nb else ".pk-dashboard"
                         page.locator(sel).first.wait_for(timeout=60_000)

@@ -529,8 +529,9 @@ class Store:
             "currency": partner.currency, "certified_until": partner.certified_until,
             "joined_on": partner.joined_on, "credited_tier": partner.credited_tier,
             "credited_since": partner.credited_since,
-            "hubspot_portal_id": partner.hubspot_portal_id or "",
         }
+        if partner.hubspot_portal_id:  # none given: a stored portal id is kept, not wiped
+            values["hubspot_portal_id"] = partner.hubspot_portal_id
         with write_tx(self.engine) as conn:
             upsert_rows(conn, t.partners, [values])
             record(conn, partner.partner_id, by, "upsert_partner", "partner", partner.partner_id,

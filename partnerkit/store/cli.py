@@ -175,14 +175,12 @@ def cmd_add_partner(args: argparse.Namespace) -> int:
 
 
 def _portal_id(raw: str | None) -> str:
-    """A HubSpot portal (Hub) id: 1 to 12 digits, or empty (no CRM links)."""
-    text = (raw or "").strip()
-    if text and not (text.isascii() and text.isdigit() and len(text) <= 12):
-        raise ValueError(
-            "--portal-id must be your HubSpot portal (Hub) id: 1 to 12 digits, e.g. 20012345 "
-            "(HubSpot: Settings > Account Defaults)"
-        )
-    return text
+    from partnerkit.store.portal import parse_portal_id
+
+    try:
+        return parse_portal_id(raw)
+    except ValueError as e:
+        raise ValueError(f"--portal-id: {e}") from None
 
 
 def cmd_import(args: argparse.Namespace) -> int:

@@ -46,7 +46,7 @@ from partnerkit.store.models import (
 from partnerkit.store.writes import bulk_upsert, existing_keys, gc_paused, upsert_rows
 
 KINDS = ("clients", "subscriptions", "renewals", "usage", "engagement", "team", "ledger",
-         "tier-history", "report-recipients")
+         "tier-history", "report-recipients", "portal-id")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_PROBLEMS_SHOWN = 20
 
@@ -757,6 +757,10 @@ def import_file(
         from partnerkit.store.recipients import import_recipients
 
         return import_recipients(store, partner_id, path, by)
+    if kind == "portal-id":  # the partner's own HubSpot portal id (issue 11)
+        from partnerkit.store.portal import import_portal_id
+
+        return import_portal_id(store, partner_id, path, by)
     source = Path(path).name
     with gc_paused():
         ctx = Ctx(today=today or default_today(), rules=store.rules)

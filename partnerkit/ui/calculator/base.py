@@ -48,6 +48,24 @@ CSS = """
 .pk-gap-table th, .pk-gap-table td { border: 1px solid #cbd6e2; padding: 0.25em 0.6em;
                                      text-align: right; }
 .pk-gap-table th:first-child, .pk-gap-table td:first-child { text-align: left; }
+/* Narrow places (the dashboard's side panel, a phone): each label above its field, never cut. */
+.pk-calc-panel .pk-calculator .widget-inline-hbox { flex-wrap: wrap; }
+.pk-calc-panel .pk-calculator .widget-inline-hbox > .widget-label {
+  width: 100% !important; max-width: 100% !important; text-align: left !important;
+  white-space: normal; overflow: visible; }
+.pk-calc-panel .pk-calculator .widget-inline-hbox > :not(.widget-label) {
+  flex: 1 1 auto; width: auto !important; min-width: 0; }
+.pk-calc-panel .pk-hint-indent, .pk-calc-panel .pk-field-message div { margin-left: 0; }
+@media (max-width: 760px) {
+  .pk-calculator .widget-inline-hbox { flex-wrap: wrap; }
+  .pk-calculator .widget-inline-hbox > .widget-label {
+    width: 100% !important; max-width: 100% !important; text-align: left !important;
+    white-space: normal; overflow: visible; }
+  .pk-calculator .widget-inline-hbox > :not(.widget-label) {
+    flex: 1 1 auto; width: auto !important; min-width: 0; }
+  .pk-hint-indent, .pk-field-message div { margin-left: 0; }
+  .pk-calculator .lm-TabBar-tab { min-width: 0 !important; }
+}
 </style>
 """
 

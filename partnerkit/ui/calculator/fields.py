@@ -132,8 +132,17 @@ class AmountField(Field):
             ),
             css,
         )
+        # Until something is typed, an empty field is not an error (no red text on arrival).
+        self.touched = bool(value.strip())
+        self.widget.observe(self._typed, "value")
+
+    def _typed(self, change: dict[str, Any]) -> None:
+        self.touched = True
 
     def read(self, t: Translator) -> Decimal | None:
+        if not self.touched and not self.widget.value.strip():
+            self.message.clear()
+            return None
         try:
             value = parse_localised_amount(self.widget.value, t)
         except ValueError as exc:

@@ -35,8 +35,8 @@ PAGE_SIZE = 25
 # Actions column is inside the row (and the table frame); with a panel open the table narrows
 # and the Products and client-currency columns give way (CSS, .pk-panel-open).
 ROW_COLUMNS = (
-    "minmax(150px,2fr) minmax(84px,.8fr) minmax(96px,.9fr) minmax(120px,1.5fr) 118px "
-    "minmax(104px,1fr) minmax(104px,1fr) 96px 112px"
+    "minmax(150px,2fr) minmax(84px,.8fr) minmax(96px,.9fr) minmax(120px,1.5fr) "
+    "minmax(176px,1.2fr) minmax(104px,1fr) minmax(104px,1fr) 96px 112px"
 )
 
 # Sort keys: msgid of the label -> (column, default descending?)
@@ -66,6 +66,11 @@ def _text(v: Any) -> str:
     except (TypeError, ValueError):
         pass
     return str(v)
+
+
+def one_stop(text: str) -> str:
+    """One full stop at the end: "… Ltda.." (a name ending in a stop) becomes "… Ltda."."""
+    return text[:-1] if text.endswith("..") and not text.endswith("...") else text
 
 
 def _numeric_key(s: pd.Series) -> pd.Series:
@@ -846,7 +851,7 @@ class ClientsPage(Page):
         if self.panel.client_id == cid:
             self.panel.close()
         self.undo_text.value = '<div class="pk-msg-info">{}</div>'.format(
-            esc(t("Services ended for {client}.").format(client=name))
+            esc(one_stop(t("Services ended for {client}.").format(client=name)))
         )
         self.undo_box.layout.display = ""
         self._relabel_end_forms()
@@ -854,8 +859,10 @@ class ClientsPage(Page):
         if cid in set(self.state.client_table()["client_id"].astype(str)):
             # Services end today; a book shown as of an earlier day still has the client.
             self.state.messages.info(
-                t("Services end today; the book as of {date} still shows {client}.").format(
-                    date=t.date(self.state.as_of), client=name
+                one_stop(
+                    t("Services end today; the book as of {date} still shows {client}.").format(
+                        date=t.date(self.state.as_of), client=name
+                    )
                 )
             )
 

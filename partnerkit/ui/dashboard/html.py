@@ -193,7 +193,7 @@ CSS = """
 .pk-clients-body.pk-panel-open .pk-col-3, .pk-clients-body.pk-panel-open .pk-col-6,
 .pk-clients-body.pk-panel-open .pk-col-7 { display: none; }
 .pk-clients-body.pk-panel-open .pk-row {
-  grid-template-columns: minmax(120px,2fr) minmax(76px,.8fr) minmax(84px,.9fr) 132px
+  grid-template-columns: minmax(120px,2fr) minmax(76px,.8fr) minmax(84px,.9fr) 176px
                          minmax(96px,1fr) 104px !important; }
 .pk-dialog { position: fixed !important; z-index: 1500; top: 50%; left: 50%;
              transform: translate(-50%, -50%); width: min(560px, calc(100vw - 24px));
@@ -233,6 +233,7 @@ CSS = """
                                               font-size: 11px; color: #516f90; }
   .pk-client-row > .pk-actions-cell { grid-column: 1 / -1; }
   .pk-actions-btn { width: 100%; padding: 8px; font-size: 14px; }
+  .pk-badge { white-space: normal; }
   .pk-client-panel, .pk-clients-body.pk-panel-open .pk-client-panel {
     position: fixed !important; inset: 0; width: 100vw !important; max-width: 100vw !important;
     height: 100vh; max-height: 100vh; margin: 0; border-radius: 0; z-index: 1200; }

@@ -85,3 +85,23 @@ def test_add_partner_stores_the_partner_s_own_hubspot_portal_id(env, capsys):
     assert "--portal-id" in err and "digits" in err and "Traceback" not in err
     with open_store(env) as store:  # nothing written by the refused command
         assert store.get_partner("acme").hubspot_portal_id == "20012345"
+
+
+def test_the_portal_id_is_importable_and_add_partner_without_it_keeps_it(env, tmp_path, capsys):
+    assert main(["add-partner", "--partner", "acme", "--name", "Acme", "--country", "PT",
+                 "--currency", "EUR"]) == 0
+    f = tmp_path / "portal.csv"
+    f.write_text("HubSpot portal ID\n 4455667 \n", "utf-8")
+    assert main(["import", "--partner", "acme", "--kind", "portal-id", str(f)]) == 0
+    assert main(["add-partner", "--partner", "acme", "--name", "Acme SA", "--country", "PT",
+                 "--currency", "EUR"]) == 0
+    with open_store(env) as store:
+        assert store.get_partner("acme").hubspot_portal_id == "4455667"
+        assert "set_portal_id" in set(store.audit_log("acme")["action"])
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Hub ID\n12ab\n", "utf-8")
+    assert main(["import", "--partner", "acme", "--kind", "portal-id", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "12 digits" in err and "Traceback" not in err
+    with open_store(env) as store:
+        assert store.get_partner("acme").hubspot_portal_id == "4455667"

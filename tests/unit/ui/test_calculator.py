@@ -413,3 +413,12 @@ def test_an_unexpected_error_goes_to_the_message_area_and_the_log(caplog):
     assert any("failed" in r.getMessage() for r in caplog.records)
     calc.points.amount.widget.value = "1000"  # still no exception escapes
     assert calc.points.result is None
+
+
+def test_no_amount_error_is_shown_before_anything_is_typed():
+    """Issue 11: the calculator opened for the first time shows no red error."""
+    calc = build()
+    assert calc.points.amount.message.text == ""
+    calc.points.amount.widget.value = "12"
+    calc.points.amount.widget.value = ""
+    assert "Enter a number" in calc.points.amount.message.text

@@ -80,3 +80,13 @@ def test_a_dashboard_opened_by_a_deep_link_shows_its_client_and_keeps_the_url(tm
     if d.tier.TABS >= 4:  # issue 12's Tier point changes tab
         d.tier.tabs.selected_index = 3
         assert "tab=changes" in d.bridge.query
+
+
+def test_a_client_name_ending_in_a_stop_ends_a_sentence_with_one_stop() -> None:
+    from partnerkit.ui.dashboard.clients import one_stop
+
+    assert one_stop("Services ended for Agência Paulista Ltda..") == (
+        "Services ended for Agência Paulista Ltda."
+    )
+    assert one_stop("Services ended for Acme.") == "Services ended for Acme."
+    assert one_stop("Wait...") == "Wait..."
