@@ -497,13 +497,11 @@ def test_f1_3_2_and_f1_3_3_hubspot_links_are_built_from_the_stored_ids(
 def test_without_the_partner_s_portal_id_the_crm_link_is_absent_and_says_why(
     tmp_path: Path,
 ) -> None:
-    from partnerkit.store import Partner
+    from partnerkit.store.portal import set_portal_id
 
     d = make_dashboard(tmp_path)
     store = d.state.store
-    p = store.get_partner("p1")
-    fields = {k: getattr(p, k) for k in Partner.__dataclass_fields__}
-    store.upsert_partner(Partner(**{**fields, "hubspot_portal_id": ""}))
+    set_portal_id(store, "p1", "", "tester")
     d.state._cache.clear()
     d.clients.refresh()
     row = d.clients.row_fragments[0]
