@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from partnerkit import dates
 from partnerkit.explain import fmt_points
-from partnerkit.messages import Message, msg
+from partnerkit.messages import Message, messages_json, msg
 
 if TYPE_CHECKING:  # the engine (pandas, numpy) loads in the handlers: `tier --help` stays fast
     from partnerkit.ledger import Ledger
@@ -40,10 +40,74 @@ def date_arg(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(str(e)) from None
 
 
+def locale_arg(text: str) -> str:
+    from partnerkit.ui.i18n import normalise_language
+
+    try:
+        return normalise_language(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
 def _rules(args: argparse.Namespace) -> Rulebook:
     from partnerkit.rules_io import load_rules
 
     return load_rules(getattr(args, "rules", None))
+
+
+class _Text:
+    """The CLI's words in the chosen language (--locale): labels through the "cli" catalogue,
+    core messages through the shared renderer, numbers and dates with Babel. English (the
+    default) keeps the historical text exactly: ISO dates and points like 1,234.5."""
+
+    def __init__(self, locale: str | None) -> None:
+        from partnerkit.ui.i18n import normalise_language, translator
+
+        self.code = normalise_language(locale)
+        self.t = translator(self.code, "cli")
+
+    @property
+    def english(self) -> bool:
+        return self.code == "en"
+
+    def __call__(self, text: str, **fields: Any) -> str:
+        return self.t(text, **fields)
+
+    def points(self, value: Decimal) -> str:
+        if self.english:
+            return fmt_points(value)
+        from babel.numbers import format_decimal
+
+        return str(format_decimal(value.quantize(Decimal("0.01")), format="#,##0.##",
+                                  locale=self.t.locale))
+
+    def date(self, day: dt.date) -> str:
+        return day.isoformat() if self.english else self.t.date(day)
+
+    def money(self, amount: Decimal, currency: str) -> str:
+        return f"{amount:,.2f} {currency}" if self.english else self.t.money(amount, currency)
+
+    def tier(self, name: str) -> str:
+        from partnerkit.messages import Term
+        from partnerkit.ui.message_text import term_text
+
+        return term_text(Term("tier", name), self.code)
+
+    def term(self, kind: str, value: str) -> str:
+        from partnerkit.messages import Term
+        from partnerkit.ui.message_text import term_text
+
+        return term_text(Term(kind, value), self.code)
+
+    def message(self, message: Message) -> str:
+        from partnerkit.ui.message_text import render
+
+        return render(message, self.code)
+
+    def labelled(self, rows: list[tuple[str, str]], indent: str = "") -> list[str]:
+        """'Label:  value' rows with the values aligned (labels differ in length per language)."""
+        width = max(len(label) for label, _ in rows) + 2
+        return [f"{indent}{(label + ':').ljust(width)}{value}" for label, value in rows]
 
 
 def _emit(args: argparse.Namespace, payload: dict[str, Any], lines: list[str]) -> int:
@@ -69,7 +133,21 @@ def _common(p: argparse.ArgumentParser, *, amount: bool = True) -> None:
                    help="how many OTHER partners also manage this client (managed points split)")
     p.add_argument("--rules",
                    help="your rules file overriding the shipped one (or PARTNERKIT_RULES)")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+    _output_options(p)
+
+
+def _output_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true",
+                   help="machine-readable output (English 'explanation' plus "
+                   "'explanation_messages' as {id, args} for other tools)")
+    p.add_argument("--locale", default=None, type=locale_arg,
+                   help="language of the text output: en (default), pt_PT or pt_BR")
+
+
+def _how(t: _Text, explanation: list[Message], estimates: list[Message]) -> list[str]:
+    lines = ["", t("How this was computed:")]
+    lines += [f"  - {t.message(m)}" for m in explanation]
+    return lines + [f"  ! {t.message(m)}" for m in estimates]
 
 
 def cmd_points(args: argparse.Namespace) -> int:
@@ -81,11 +159,11 @@ def cmd_points(args: argparse.Namespace) -> int:
     e = estimate_points(args.amount, args.currency, args.country, args.deal_type,
                         args.date or today(), rules, args.first_sold, args.manage,
                         args.other_partners)
-    lines = [f"Total points:   {fmt_points(e.total_points)}",
-             f"Sold points:    {fmt_points(e.sold_points)}",
-             f"Managed points: {fmt_points(e.managed_points)}", "", "How this was computed:"]
-    lines += [f"  - {x}" for x in e.explanation]
-    lines += [f"  ! {x}" for x in e.estimates]
+    t = _Text(args.locale)
+    lines = t.labelled([(t("Total points"), t.points(e.total_points)),
+                        (t("Sold points"), t.points(e.sold_points)),
+                        (t("Managed points"), t.points(e.managed_points))])
+    lines += _how(t, e.explanation_messages, e.estimate_messages)
     return _emit(args, e.as_json(), lines)
 
 
@@ -93,6 +171,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
     from partnerkit.points import currency_to_points, points_to_currency
 
     rules = _rules(args)
+    t = _Text(args.locale)
     on = args.date or today()
     if args.to == "currency":
         if args.sold_value is not None or args.managed_value is not None:
@@ -100,19 +179,18 @@ def cmd_convert(args: argparse.Namespace) -> int:
         c = points_to_currency(args.sold_points or "0", args.managed_points or "0", args.currency,
                                args.country, args.deal_type, on, rules, args.first_sold,
                                args.other_partners)
-        lines = [f"Sold value:    {c.sold_value:,.2f} {c.currency}",
-                 f"Managed value: {c.managed_value:,.2f} {c.currency}"]
+        lines = t.labelled([(t("Sold value"), t.money(c.sold_value, c.currency)),
+                            (t("Managed value"), t.money(c.managed_value, c.currency))])
     else:
         if args.sold_points is not None or args.managed_points is not None:
             raise ValueError("--to points takes --sold-value and --managed-value")
         c = currency_to_points(args.sold_value or "0", args.managed_value or "0", args.currency,
                                args.country, args.deal_type, on, rules, args.first_sold,
                                args.other_partners)
-        lines = [f"Sold points:    {fmt_points(c.sold_points)}",
-                 f"Managed points: {fmt_points(c.managed_points)}",
-                 f"Total points:   {fmt_points(c.total_points)}"]
-    lines += ["", "How this was computed:"] + [f"  - {x}" for x in c.explanation]
-    lines += [f"  ! {x}" for x in c.estimates]
+        lines = t.labelled([(t("Sold points"), t.points(c.sold_points)),
+                            (t("Managed points"), t.points(c.managed_points)),
+                            (t("Total points"), t.points(c.total_points))])
+    lines += _how(t, c.explanation_messages, c.estimate_messages)
     return _emit(args, c.as_json(args.to), lines)
 
 
@@ -148,7 +226,8 @@ def tier_records(credited: str | None, since: dt.date | None) -> list[TierRecord
 def standing_payload(rules: Rulebook, ledger: Ledger, as_of: dt.date,
                      history: list[TierRecord], certified_until: dt.date | None,
                      joined_on: dt.date | None = None, data_until: dt.date | None = None,
-                     currency: str | None = None) -> tuple[dict[str, Any], list[str]]:
+                     currency: str | None = None,
+                     locale: str | None = None) -> tuple[dict[str, Any], list[str]]:
     from partnerkit.program_progress import program_progress
     from partnerkit.progress import partner_currency
     from partnerkit.risks import tier_risks
@@ -166,7 +245,11 @@ def standing_payload(rules: Rulebook, ledger: Ledger, as_of: dt.date,
     risks = tier_risks(v, rules, as_of, cr, certified_until, joined_on)
     last_day = data_until or last_ledger_date(ledger)
     projection = last_day is not None and as_of > last_day
-    extra = [msg("credited.projection", date=as_of, last=last_day).english()] if projection else []
+    extra = [msg("credited.projection", date=as_of, last=last_day)] if projection else []
+    explanation: list[Message] = [
+        *s.explanation_messages, *perf.explanation_messages,
+        *(ct.explanation_messages if ct else []), cr.message,
+        *(x for r in risks for x in (r.message, *r.explanation)), *progress.explanation, *extra]
     num = float
     payload: dict[str, Any] = {
         "as_of": as_of.isoformat(),
@@ -185,41 +268,45 @@ def standing_payload(rules: Rulebook, ledger: Ledger, as_of: dt.date,
         "credited_since": cr.since.isoformat() if cr.since else None,
         "credited_tier_basis": cr.basis,
         "tier_changes": [{"date": c.on.isoformat(), "from": c.from_tier, "to": c.to_tier,
-                          "reason": _text(c.reason)} for c in ct.changes] if ct else [],
+                          "reason": c.reason, "reason_message": c.reason_message.to_json()}
+                         for c in ct.changes] if ct else [],
         "next_review": ct.next_review.isoformat() if ct else None,
-        "next_review_outcome": _text(ct.next_review_outcome) if ct else None,
+        "next_review_outcome": ct.next_review_outcome if ct else None,
+        "next_review_message": ct.next_review_message.to_json() if ct else None,
         "risks": [r.as_json() for r in risks],
         "projection": projection,
         **progress.as_json(),
         "rules": [r.version for r in s.rules_used],
-        "explanation": [_text(x) for x in [
-            *s.explanation, *perf.explanation, *(ct.explanation if ct else []), cr.message,
-            *(x for r in risks for x in (r.message, *r.explanation)), *progress.explanation]]
-        + extra,
+        "explanation": [_text(x) for x in explanation],
+        "explanation_messages": messages_json(explanation),
     }
+    t = _Text(locale)
     lines = [
-        f"Standing on {as_of.isoformat()}" + (" (projection: no new deals assumed)"
-                                              if projection else ""),
-        f"  Sold points:     {fmt_points(s.sold_points)}  (sourced {fmt_points(s.sourced_points)},"
-        f" assisted {fmt_points(s.assisted_points)})",
-        f"  Managed points:  {fmt_points(s.managed_points)}",
-        f"  Total points:    {fmt_points(s.total_points)}",
-        "  Expiring in 30/60/90 days: "
-        + " / ".join(fmt_points(s.expiring[d]) for d in (30, 60, 90)),
-        f"Performance tier: {perf.tier_label}",
+        t("Standing on {date}", date=t.date(as_of))
+        + (t(" (projection: no new deals assumed)") if projection else ""),
+        t("  Sold points:     {sold}  (sourced {sourced}, assisted {assisted})",
+          sold=t.points(s.sold_points), sourced=t.points(s.sourced_points),
+          assisted=t.points(s.assisted_points)),
+        t("  Managed points:  {points}", points=t.points(s.managed_points)),
+        t("  Total points:    {points}", points=t.points(s.total_points)),
+        t("  Expiring in 30/60/90 days: {points}",
+          points=" / ".join(t.points(s.expiring[d]) for d in (30, 60, 90))),
+        t("Performance tier: {tier}", tier=t.tier(perf.tier_label)),
     ]
     if ct:
-        lines.append(f"Credited tier:    {cr.message.english()} [{cr.basis}]")
-        lines.append(f"Next review {ct.next_review.isoformat()}: {_text(ct.next_review_outcome)}")
+        lines.append(t("Credited tier:    {credited} [{basis}]", credited=t.message(cr.message),
+                       basis=t.term("credited_basis", cr.basis)))
+        lines.append(t("Next review {date}: {outcome}", date=t.date(ct.next_review),
+                       outcome=t.message(ct.next_review_message)))
     elif history or cr.first_recorded:
-        lines.append(f"Credited tier:    {cr.message.english()}")
-    lines.append("Risks:" if risks else msg("risk.none").english())
-    lines += [f"  ! {r.date.isoformat()} {r.message.english()}" for r in risks]
-    lines += progress_lines(progress)
+        lines.append(t("Credited tier:    {credited}", credited=t.message(cr.message)))
+    lines.append(t("Risks:") if risks else t.message(msg("risk.none")))
+    lines += [f"  ! {t.date(r.date)} {t.message(r.message)}" for r in risks]
+    lines += progress_lines(progress, t)
     if perf.next_tier:
-        lines.append(f"To reach {perf.next_tier}:")
-        lines += [f"  - {_text(r.describe())}" for r in perf.gap_to(perf.next_tier)]
-    lines += ["", "How this was computed:"] + [f"  - {x}" for x in payload["explanation"]]
+        lines.append(t("To reach {tier}:", tier=perf.next_tier))
+        lines += [f"  - {t.message(r.message()).strip()}" for r in perf.gap_to(perf.next_tier)]
+    lines += ["", t("How this was computed:")] + [f"  - {t.message(m)}" for m in explanation]
     return payload, lines
 
 
@@ -239,23 +326,34 @@ def sparkline(values: list[Decimal | None]) -> str:
                    for v in values)
 
 
-def _pct(value: Decimal | None) -> str:
-    return "not recorded" if value is None else f"{value * 100:.1f} %"
+def _pct(value: Decimal | None, t: _Text | None = None) -> str:
+    t = t or _Text(None)
+    if value is None:
+        return t("not recorded")
+    return f"{value * 100:.1f} %" if t.english else f"{t.t.decimal(value * 100, 1)} %"
 
 
-def progress_lines(p: ProgramProgress) -> list[str]:
-    """Program Progress in the text output (issue 18)."""
+def progress_lines(p: ProgramProgress, t: _Text | None = None) -> list[str]:
+    """Program Progress in the text output (issue 18), in the --locale language (issue 13)."""
+    t = t or _Text(None)
     r = p.retention
+
     def money(m: Any) -> str:
+        if not t.english:
+            usd = t.t.money(m.usd, "USD")
+            return usd if m.currency == "USD" else f"{usd} = {t.t.money(m.amount, m.currency)}"
         usd = f"US$ {m.usd:,.2f}"
         return usd if m.currency == "USD" else f"{usd} = {m.currency} {m.amount:,.2f}"
     first, last = r.months[0].label, r.months[-1].label
+    expansion = t("gross") if r.expansion == "gross" else t("net")
     return [
-        "Program Progress (partnerkit's reading of HubSpot's figures)",
-        f"  12-month sourced MRR:   {money(p.sourced)}",
-        f"  12-month assisted MRR:  {money(p.assisted)}",
-        f"  Customer dollar retention, 12-month average ({r.expansion}): {_pct(r.average_12m)}",
-        f"    {first} {sparkline(r.values)} {last}  (latest month: {_pct(r.months[-1].value)})",
+        t("Program Progress (partnerkit's reading of HubSpot's figures)"),
+        t("  12-month sourced MRR:   {value}", value=money(p.sourced)),
+        t("  12-month assisted MRR:  {value}", value=money(p.assisted)),
+        t("  Customer dollar retention, 12-month average ({expansion}): {value}",
+          expansion=expansion, value=_pct(r.average_12m, t)),
+        f"    {first} {sparkline(r.values)} {last}  "
+        + t("(latest month: {value})", value=_pct(r.months[-1].value, t)),
     ]
 
 
@@ -292,10 +390,11 @@ def cmd_tier(args: argparse.Namespace) -> int:
         currency = currency.strip().upper()
         rules.currency_rule(currency, as_of)  # a clear error for a currency without an amount
     payload, lines = standing_payload(rules, ledger, as_of, history, cert, joined,
-                                      info.get("data_until"), currency)
+                                      info.get("data_until"), currency, args.locale)
     if info.get("name"):
         payload["partner"] = {"id": args.partner, "name": info["name"]}
-        lines.insert(0, f"Partner: {info['name']} ({args.partner})")
+        lines.insert(0, _Text(args.locale)("Partner: {name} ({id})", name=info["name"],
+                                           id=args.partner))
     return _emit(args, payload, lines)
 
 
@@ -363,7 +462,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     t.add_argument("--joined-on", type=date_arg,
                    help="when you joined the program (warns before the reach-Gold deadline)")
     t.add_argument("--rules", help="your rules file (or PARTNERKIT_RULES)")
-    t.add_argument("--json", action="store_true", help="machine-readable output")
+    _output_options(t)
     t.set_defaults(handler=cmd_tier)
 
     r = sub.add_parser("rules", help="show the program rules in force on a date",

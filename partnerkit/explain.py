@@ -5,13 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from partnerkit.messages import TERMS, Message, Term, msg, points_text
+
 PROVENANCES = ("hubspot", "derived", "estimate", "user")
-PROVENANCE_LABEL = {
-    "hubspot": "HubSpot",
-    "derived": "derived by partnerkit",
-    "estimate": "partnerkit estimate",
-    "user": "your rules file",
-}
+# English labels (the shells translate the `Term("provenance", ...)` of a message instead).
+PROVENANCE_LABEL = dict(TERMS["provenance"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,19 +33,19 @@ class RuleRef:
         end = self.effective_to.isoformat() if self.effective_to else "open"
         return f"{self.table}:{self.key}@{self.effective_from.isoformat()}..{end}"
 
+    def message(self) -> Message:
+        """The row as a message: table, key, dates, provenance and source file."""
+        args = {"table": Term("rule_table", self.table), "key": Term("rule_key", self.key),
+                "start": self.effective_from, "provenance": Term("provenance", self.provenance),
+                "source": self.source}
+        if self.effective_to:
+            return msg("rule.describe_to", **args, end=self.effective_to)
+        return msg("rule.describe", **args)
+
     def describe(self) -> str:
-        end = f" to {self.effective_to.isoformat()}" if self.effective_to else ""
-        return (
-            f"{self.table} {self.key} (from {self.effective_from.isoformat()}{end}; "
-            f"{PROVENANCE_LABEL.get(self.provenance, self.provenance)}; {self.source})"
-        )
+        return self.message().english()
 
 
 def fmt_points(value: object) -> str:
     """Points for explanation text: up to 2 decimals, no trailing zeros."""
-    from decimal import Decimal
-
-    d = value if isinstance(value, Decimal) else Decimal(str(value))
-    q = d.quantize(Decimal("0.01"))
-    text = f"{q:,.2f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return points_text(value)

@@ -1,16 +1,23 @@
 """Explanations as data (issue 13): a message id plus typed arguments, never an English sentence.
 
 The core returns `Message` values; the shells (CLI, widgets, reports) render them in the user's
-language through the gettext catalogues and Babel formats (`partnerkit.ui.i18n`). The English
-template of every id lives in `ENGLISH` below: it is the gettext msgid, the CLI's default text
-and the `explanation` strings of `--json`.
+language through the gettext catalogues and Babel formats (the shells' `ui/message_text.py`).
+The English template of every id lives in `ENGLISH` below: it is the gettext msgid (domain
+"messages"), the CLI's default text and the `explanation` strings of `--json`.
 
 Arguments are typed, so each shell formats them for its locale:
-- `Decimal` (points, rates, money amounts), `int`, `datetime.date`;
-- `str` for tier names, ISO codes and ids (tiers are proper names, never translated);
-- `Term(kind, value)` for a program term the shells translate (a deal type, a requirement,
-  a market, a provenance);
-- `Money(amount, currency)` from `partnerkit.money` where an amount has a currency.
+- `Decimal` (points, rates), `int`, `datetime.date`;
+- `str` for ISO codes, ids and data the program does not translate;
+- `Term(kind, value)` for a program word the shells translate (a deal type, a requirement,
+  a market, a provenance, a tier name - "Untiered" is translated, tier names are kept);
+- money as an object with `amount` (Decimal) and `currency` (ISO code), e.g.
+  `partnerkit.money.Money`: the shells format it with Babel from (amount, currency);
+- a nested `Message` (a reason inside "review {date}: {why}"), or a list of any of these.
+
+A placeholder's format spec says how to show a number, the same in every language:
+`{x:points}` points (up to 2 decimals), `{x:.2f}` two decimals, `{x:,}` as given with grouping,
+`{x:month}` a date shown as its month, `{x:us}` money in US dollars as "US$12.5", `{x:.2}` money
+rounded to cents. English keeps the historical text exactly (ISO dates, "1,000 BRL").
 
 This module imports only the standard library (the core is pure).
 """
@@ -18,6 +25,7 @@ This module imports only the standard library (the core is pure).
 from __future__ import annotations
 
 import datetime as dt
+import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -27,13 +35,13 @@ from typing import Any
 @dataclass(frozen=True, slots=True)
 class Term:
     """A program word the shells translate: kind is e.g. "deal_type", "requirement", "market",
-    "provenance", "relationship", "status"; value is the stored code ("sourced", "managed")."""
+    "provenance", "tier"; value is the stored code ("sourced", "managed")."""
 
     kind: str
     value: str
 
     def __str__(self) -> str:
-        return self.value
+        return english_term(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,10 +59,26 @@ class Message:
         """The English sentence (the CLI's default and the JSON `explanation` strings)."""
         return render_plain(self, ENGLISH)
 
+    def __str__(self) -> str:
+        return self.english()
+
 
 def msg(id: str, **args: Any) -> Message:
     """Build a message; the id must have an English template (checked by a unit test)."""
     return Message(id, args)
+
+
+def english_lines(messages: list[Message]) -> list[str]:
+    return [m.english() for m in messages]
+
+
+def messages_json(messages: list[Message]) -> list[dict[str, Any]]:
+    return [m.to_json() for m in messages]
+
+
+def is_money(value: Any) -> bool:
+    return isinstance(getattr(value, "amount", None), Decimal) and isinstance(
+        getattr(value, "currency", None), str)
 
 
 def _json_arg(value: Any) -> Any:
@@ -68,42 +92,149 @@ def _json_arg(value: Any) -> Any:
         return value.to_json()
     if isinstance(value, (list, tuple)):
         return [_json_arg(v) for v in value]
-    amount = getattr(value, "amount", None)
-    currency = getattr(value, "currency", None)
-    if isinstance(amount, Decimal) and isinstance(currency, str):
-        return {"amount": str(amount), "currency": currency}
+    if is_money(value):
+        return {"amount": str(value.amount), "currency": value.currency}
     return value
 
 
+def points_text(value: Any) -> str:
+    """Points for English text: up to 2 decimals, no trailing zeros, comma grouping."""
+    d = value if isinstance(value, Decimal) else Decimal(str(value))
+    text = f"{d.quantize(Decimal('0.01')):,.2f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+class PlainFormatter(string.Formatter):
+    """English (locale-free) argument formatting; the historical explanation text."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if isinstance(value, Message):
+            return value.english()
+        if isinstance(value, Term):
+            return english_term(value)
+        if isinstance(value, (list, tuple)):
+            return ", ".join(self.format_field(v, format_spec) for v in value)
+        if is_money(value):
+            amount: Decimal = value.amount
+            if format_spec == "us":
+                return f"US${points_text(amount)}"
+            if format_spec == ".2":
+                return f"{amount.quantize(Decimal('0.01')):,} {value.currency}"
+            return f"{amount:,} {value.currency}"
+        if format_spec == "points":
+            return points_text(value)
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if isinstance(value, dt.date):
+            return value.isoformat()  # also for "month": the English text has always been ISO
+        return format(value, format_spec)
+
+
+_PLAIN = PlainFormatter()
+
+
 def plain_arg(value: Any) -> str:
-    """Locale-free formatting used for English text: points to 2 decimals without trailing zeros,
-    ISO dates, terms by their code."""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, Decimal):
-        q = value.quantize(Decimal("0.01"))
-        text = f"{q:,.2f}"
-        return text.rstrip("0").rstrip(".") if "." in text else text
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Message):
-        return value.english()
-    if isinstance(value, (list, tuple)):
-        return ", ".join(plain_arg(v) for v in value)
-    return str(value)
+    """One argument in English (for callers that show an argument alone)."""
+    return _PLAIN.format_field(value, "")
 
 
 def render_plain(message: Message, templates: Mapping[str, str]) -> str:
     """Fill a template with locale-free arguments (English; shells use their own formatter)."""
     template = templates.get(message.id, message.id)
-    return template.format(**{k: plain_arg(v) for k, v in message.args.items()})
+    return _PLAIN.vformat(template, (), dict(message.args))
 
+
+def english_term(term: Term) -> str:
+    return TERMS.get(term.kind, {}).get(term.value, term.value)
+
+
+# The program words the shells translate, by kind: stored code -> English word (the gettext
+# msgid, with the kind as msgctxt). A code missing here is shown as itself (tier names, data).
+TERMS: dict[str, dict[str, str]] = {
+    "deal_type": {"sourced": "sourced", "assisted": "assisted", "managed": "managed"},
+    "market": {"standard": "standard", "growth": "growth"},
+    "provenance": {
+        "hubspot": "HubSpot",
+        "derived": "derived by partnerkit",
+        "estimate": "partnerkit estimate",
+        "user": "your rules file",
+    },
+    "requirement": {"total": "total", "sold": "sold", "sourced": "sourced", "managed": "managed"},
+    "rule_table": {"rates": "rates", "currencies": "currencies",
+                   "growth_markets": "growth_markets", "tiers": "tiers", "policy": "policy"},
+    "tier": {"Untiered": "Untiered"},
+}
 
 # The English template of every message id: the gettext msgid of each. Add new ids here, with
 # their translations in the catalogues (a test fails on an id without a template or a translation).
-ENGLISH: dict[str, str] = {}
+ENGLISH: dict[str, str] = {
+    # points.py (F3)
+    "points.to_usd": "{amount} = {usd:us} at the program amount {per_100} per US$100 "
+                     "({provenance})",
+    "points.market": "client country {country}: {market} market",
+    "points.sold_rate": "{deal_type} rate {rate} points per US$100 (in force {since}) -> "
+                        "{points:points} sold points",
+    "points.sold_rate_first_sale": "{deal_type} rate {rate} points per US$100 (in force {since}; "
+                                   "decided by the product line's first sale on {first_sold}) -> "
+                                   "{points:points} sold points",
+    "points.managed_rate": "managed rate {rate} points per US$100 -> {whole:points} -> "
+                           "{points:points} managed points a month",
+    "points.managed_rate_split": "managed rate {rate} points per US$100 -> {whole:points}, split "
+                                 "among {partners} partners -> {points:points} managed points a "
+                                 "month",
+    "points.total": "total {points:points} points",
+    "convert.sold_to_currency": "{points:points} {deal_type} points / {rate} per US$100 x "
+                                "{per_100} = {value:.2} MRR",
+    "convert.managed_to_currency": "{points:points} managed points / {rate} per US$100 x "
+                                   "{per_100} = {value:.2} MRR",
+    "convert.managed_to_currency_split": "{points:points} managed points x {partners} partners / "
+                                         "{rate} per US$100 x {per_100} = {value:.2} MRR",
+    "convert.sold_to_points": "{value} / {per_100:,} per US$100 x {rate} ({deal_type}) = "
+                              "{points:points} sold points",
+    "convert.managed_to_points": "{value} / {per_100:,} per US$100 x {rate} (managed) = "
+                                 "{points:points} managed points",
+    "convert.managed_to_points_split": "{value} / {per_100:,} per US$100 x {rate} (managed) / "
+                                       "{partners} partners = {points:points} managed points",
+    "estimate.not_hubspot": "{table} {key} is {provenance}, not HubSpot's figure",
+    "estimate.not_hubspot_note": "{table} {key} is {provenance}, not HubSpot's figure: {note}",
+    # explain.py: a rules-file row
+    "rule.describe": "{table} {key} (from {start}; {provenance}; {source})",
+    "rule.describe_to": "{table} {key} (from {start} to {end}; {provenance}; {source})",
+    # standing.py (F2)
+    "standing.on": "standing on {date}",
+    "standing.sold": "sourced {sourced:.2f} + assisted {assisted:.2f} = sold {sold:.2f} (sold "
+                     "deals closed in the last {months} months)",
+    "standing.sold_no_lifetime": "sourced {sourced:.2f} + assisted {assisted:.2f} = sold "
+                                 "{sold:.2f} (sold deals closed)",
+    "standing.managed": "managed {managed:.2f} (client MRR you service, month {month:month})",
+    "standing.managed_no_month": "managed {managed:.2f} (client MRR you service, month none)",
+    "standing.total": "total {total:.2f}; expired {expired:.2f}",
+    "standing.rule": "rule {rule}",
+    # tiers.py (F2.1-F2.5)
+    "tier.performance": "performance on {date}: {tier}",
+    "tier.requirement_met": "{tier} {requirement} minimum {required:points} ({provenance}): you "
+                            "have {actual:points}, met",
+    "tier.requirement_short": "{tier} {requirement} minimum {required:points} ({provenance}): "
+                              "you have {actual:points}, short by {gap:points}",
+    "tier.certification_valid": "{tier}: certification valid {note}",
+    "tier.certification_not_valid": "{tier}: certification NOT valid {note}",
+    "tier.certification_assumed": "(no certification date given: assumed valid)",
+    "tier.certification_until": "(valid until {date})",
+    "tier.invitation_only": "{tier} is by invitation; also needs: {needs} (not checked by "
+                            "partnerkit)",
+    "review.untiered": "untiered: nothing to review",
+    "review.held": "{tier} is held until {until} ({months}-month hold)",
+    "review.keeps": "keeps {tier}: met it in {met} of {checks} checks from {start} to {end}",
+    "review.moves": "moves to {new}: {tier} was not met in any month from {start} to {end}; best "
+                    "tier met was {best}",
+    "review.certification_lapsed": "moves down to {new}: the Solutions Partner certification "
+                                   "expired on {expired}, before the review",
+    "credited.since": "credited {tier} since {since}",
+    "credited.review": "review {date}: {why}",
+    "credited.upgrade_reason": "performance at month end {date} met {tier}",
+    "credited.upgrade": "upgrade {date}: {why}",
+    "credited.next_review": "next review {date} if nothing changes: {why}",
+}
 
 # Program Progress (issue 18): 12-month sold MRR and customer dollar retention (C$R).
 ENGLISH.update({

@@ -12,8 +12,9 @@ from fractions import Fraction
 
 from partnerkit import display
 from partnerkit.countries import normalise_country
-from partnerkit.explain import PROVENANCE_LABEL, RuleRef, fmt_points
-from partnerkit.money import parse_amount, parse_currency
+from partnerkit.explain import RuleRef
+from partnerkit.messages import Message, Term, english_lines, messages_json, msg
+from partnerkit.money import Money, parse_amount, parse_currency
 from partnerkit.rules import RateRule, Rulebook
 
 HUNDRED = Decimal(100)
@@ -29,9 +30,18 @@ class PointsEstimate:
     market: str
     currency: str
     on: dt.date
-    explanation: list[str]
+    explanation_messages: list[Message]
     rules_used: list[RuleRef]
-    estimates: list[str] = field(default_factory=list)
+    estimate_messages: list[Message] = field(default_factory=list)
+
+    @property
+    def explanation(self) -> list[str]:
+        """The explanation in English (the shells render `explanation_messages` per language)."""
+        return english_lines(self.explanation_messages)
+
+    @property
+    def estimates(self) -> list[str]:
+        return english_lines(self.estimate_messages)
 
     def __repr__(self) -> str:
         return display.estimate_repr(self)
@@ -53,6 +63,8 @@ class PointsEstimate:
             "rules": [r.version for r in self.rules_used],
             "estimates": self.estimates,
             "explanation": self.explanation,
+            "explanation_messages": messages_json(self.explanation_messages),
+            "estimate_messages": messages_json(self.estimate_messages),
         }
 
 
@@ -65,9 +77,17 @@ class Conversion:
     managed_points: Decimal
     sold_value: Decimal
     managed_value: Decimal
-    explanation: list[str]
+    explanation_messages: list[Message]
     rules_used: list[RuleRef]
-    estimates: list[str] = field(default_factory=list)
+    estimate_messages: list[Message] = field(default_factory=list)
+
+    @property
+    def explanation(self) -> list[str]:
+        return english_lines(self.explanation_messages)
+
+    @property
+    def estimates(self) -> list[str]:
+        return english_lines(self.estimate_messages)
 
     @property
     def total_points(self) -> Decimal:
@@ -84,6 +104,8 @@ class Conversion:
             "currency": self.currency, "market": self.market, "date": self.on.isoformat(),
             "rules": [r.version for r in self.rules_used], "estimates": self.estimates,
             "explanation": self.explanation,
+            "explanation_messages": messages_json(self.explanation_messages),
+            "estimate_messages": messages_json(self.estimate_messages),
         }
         if to == "currency":
             return {"sold_value": float(_round_money(self.sold_value)),
@@ -105,15 +127,21 @@ def _round_money(x: Decimal) -> Decimal:
     return x.quantize(Decimal("0.01"))
 
 
-def _estimate_notes(refs: list[RuleRef]) -> list[str]:
+def _estimate_notes(refs: list[RuleRef]) -> list[Message]:
     notes = []
     for r in refs:
         if r.provenance in ("estimate", "derived"):
-            what = f"{r.table} {r.key}"
-            detail = f": {r.note}" if r.note else ""
-            label = PROVENANCE_LABEL[r.provenance]
-            notes.append(f"{what} is {label}, not HubSpot's figure{detail}")
+            args = {"table": Term("rule_table", r.table), "key": Term("rule_key", r.key),
+                    "provenance": Term("provenance", r.provenance)}
+            note = Term("rule_note", r.note)  # rules-file text: translated where catalogued
+            notes.append(msg("estimate.not_hubspot_note", **args, note=note) if r.note
+                         else msg("estimate.not_hubspot", **args))
     return notes
+
+
+def _market_line(ctx: _Context) -> Message:
+    return msg("points.market", country=Term("country", ctx.country),
+               market=Term("market", ctx.market))
 
 
 @dataclass(frozen=True)
@@ -170,16 +198,16 @@ def estimate_points(
     sold_exact = per_100 * Fraction(sold_rule.points_per_100)
     sold = _once(sold_exact)
     refs = [*ctx.refs, sold_rule.ref]
-    ccy_label = PROVENANCE_LABEL[ctx.refs[0].provenance]
+    rate_args = {"deal_type": Term("deal_type", deal_type), "rate": sold_rule.points_per_100,
+                 "since": sold_rule.effective_from, "points": sold}
     lines = [
-        f"{value:,} {ctx.currency} = US${fmt_points(usd)} at the program amount "
-        f"{ctx.local_per_100:,} {ctx.currency} per US$100 ({ccy_label})",
-        f"client country {ctx.country}: {ctx.market} market",
-        f"{deal_type} rate {sold_rule.points_per_100} points per US$100 "
-        f"(in force {sold_rule.effective_from.isoformat()}"
-        + (f"; decided by the product line's first sale on {first_sold.isoformat()}"
-           if deal_type == "sourced" and first_sold and first_sold < on else "")
-        + f") -> {fmt_points(sold)} sold points",
+        msg("points.to_usd", amount=Money(value, ctx.currency), usd=Money(usd, "USD"),
+            per_100=Money(ctx.local_per_100, ctx.currency),
+            provenance=Term("provenance", ctx.refs[0].provenance)),
+        _market_line(ctx),
+        msg("points.sold_rate_first_sale", **rate_args, first_sold=first_sold)
+        if deal_type == "sourced" and first_sold and first_sold < on
+        else msg("points.sold_rate", **rate_args),
     ]
     managed = Decimal(0)
     managed_exact = Fraction(0)
@@ -189,11 +217,12 @@ def estimate_points(
         whole_exact = per_100 * Fraction(mrule.points_per_100)
         managed_exact = whole_exact / (others + 1)
         whole, managed = _once(whole_exact), _once(managed_exact)
-        split = f", split among {others + 1} partners" if others else ""
-        lines.append(f"managed rate {mrule.points_per_100} points per US$100 -> "
-                     f"{fmt_points(whole)}{split} -> {fmt_points(managed)} managed points a month")
+        lines.append(
+            msg("points.managed_rate_split", rate=mrule.points_per_100, whole=whole,
+                partners=others + 1, points=managed) if others
+            else msg("points.managed_rate", rate=mrule.points_per_100, whole=whole, points=managed))
     total = _once(sold_exact + managed_exact)
-    lines.append(f"total {fmt_points(total)} points")
+    lines.append(msg("points.total", points=total))
     return PointsEstimate(sold, managed, total, ctx.market, ctx.currency, on, lines, refs,
                           _estimate_notes(refs))
 
@@ -214,14 +243,15 @@ def points_to_currency(
     managed_value = _once(Fraction(managed_p) * (others + 1) / Fraction(mrule.points_per_100)
                           * local)
     refs = [*ctx.refs, srule.ref, mrule.ref]
+    per_100 = Money(ctx.local_per_100, ctx.currency)
+    managed_args = {"points": managed_p, "rate": mrule.points_per_100, "per_100": per_100,
+                    "value": Money(managed_value, ctx.currency)}
     lines = [
-        f"{fmt_points(sold_p)} {deal_type} points / {srule.points_per_100} per US$100 x "
-        f"{ctx.local_per_100:,} {ctx.currency} = {_round_money(sold_value):,} {ctx.currency} MRR",
-        f"{fmt_points(managed_p)} managed points"
-        + (f" x {others + 1} partners" if others else "")
-        + f" / {mrule.points_per_100} per US$100 x {ctx.local_per_100:,} {ctx.currency} = "
-        f"{_round_money(managed_value):,} {ctx.currency} MRR",
-        f"client country {ctx.country}: {ctx.market} market",
+        msg("convert.sold_to_currency", points=sold_p, deal_type=Term("deal_type", deal_type),
+            rate=srule.points_per_100, per_100=per_100, value=Money(sold_value, ctx.currency)),
+        msg("convert.managed_to_currency_split", **managed_args, partners=others + 1) if others
+        else msg("convert.managed_to_currency", **managed_args),
+        _market_line(ctx),
     ]
     return Conversion(ctx.currency, ctx.market, on, sold_p, managed_p, sold_value, managed_value,
                       lines, refs, _estimate_notes(refs))
@@ -242,14 +272,15 @@ def currency_to_points(
     sold_p = _once(Fraction(sold_v) / local * Fraction(srule.points_per_100))
     managed_p = _once(Fraction(managed_v) / local * Fraction(mrule.points_per_100) / (others + 1))
     refs = [*ctx.refs, srule.ref, mrule.ref]
+    managed_args = {"value": Money(managed_v, ctx.currency), "per_100": ctx.local_per_100,
+                    "rate": mrule.points_per_100, "points": managed_p}
     lines = [
-        f"{sold_v:,} {ctx.currency} / {ctx.local_per_100:,} per US$100 x {srule.points_per_100} "
-        f"({deal_type}) = {fmt_points(sold_p)} sold points",
-        f"{managed_v:,} {ctx.currency} / {ctx.local_per_100:,} per US$100 x "
-        f"{mrule.points_per_100} (managed)"
-        + (f" / {others + 1} partners" if others else "")
-        + f" = {fmt_points(managed_p)} managed points",
-        f"client country {ctx.country}: {ctx.market} market",
+        msg("convert.sold_to_points", value=Money(sold_v, ctx.currency),
+            per_100=ctx.local_per_100, rate=srule.points_per_100,
+            deal_type=Term("deal_type", deal_type), points=sold_p),
+        msg("convert.managed_to_points_split", **managed_args, partners=others + 1) if others
+        else msg("convert.managed_to_points", **managed_args),
+        _market_line(ctx),
     ]
     return Conversion(ctx.currency, ctx.market, on, sold_p, managed_p, sold_v, managed_v,
                       lines, refs, _estimate_notes(refs))

@@ -29,6 +29,7 @@ import pandas as pd
 from partnerkit import display
 from partnerkit.explain import RuleRef
 from partnerkit.ledger import Ledger
+from partnerkit.messages import Message, english_lines, msg
 from partnerkit.money import AMOUNT_SCALE
 from partnerkit.rules import CurrencyRule, GrowthMarketRule, RateRule, Rulebook
 
@@ -798,23 +799,32 @@ class Standing:
         return sorted(seen.values(), key=lambda r: r.version)
 
     @property
-    def explanation(self) -> list[str]:
-        life = ""
-        life_rule: list[str] = []
+    def explanation_messages(self) -> list[Message]:
+        """How the standing was computed, line by line, as messages (the shells render them)."""
+        sold = {"sourced": self.sourced_points, "assisted": self.assisted_points,
+                "sold": self.sold_points}
+        sold_line = msg("standing.sold_no_lifetime", **sold)
+        life_rule: list[Message] = []
         if self.valuation is not None:  # the lifetime is policy data, not a constant
             policy = self.valuation.rules.policy_on(self.as_of)
-            life = f" in the last {policy.sold_point_lifetime_months} months"
-            life_rule = [f"rule {policy.refs['sold_point_lifetime_months'].describe()}"]
+            sold_line = msg("standing.sold", **sold, months=policy.sold_point_lifetime_months)
+            life_rule = [msg("standing.rule",
+                             rule=policy.refs["sold_point_lifetime_months"].message())]
         lines = [
-            f"standing on {self.as_of.isoformat()}",
-            f"sourced {self.sourced_points:.2f} + assisted {self.assisted_points:.2f} = sold "
-            f"{self.sold_points:.2f} (sold deals closed{life})",
-            f"managed {self.managed_points:.2f} (client MRR you service, month "
-            f"{self.managed_month.isoformat() if self.managed_month else 'none'})",
-            f"total {self.total_points:.2f}; expired {self.expired_points:.2f}",
+            msg("standing.on", date=self.as_of),
+            sold_line,
+            msg("standing.managed", managed=self.managed_points, month=self.managed_month)
+            if self.managed_month
+            else msg("standing.managed_no_month", managed=self.managed_points),
+            msg("standing.total", total=self.total_points, expired=self.expired_points),
         ]
-        lines += [f"rule {r.describe()}" for r in self.rules_used] + life_rule
+        lines += [msg("standing.rule", rule=r.message()) for r in self.rules_used] + life_rule
         return lines
+
+    @property
+    def explanation(self) -> list[str]:
+        """The explanation in English (the shells render `explanation_messages` per language)."""
+        return english_lines(self.explanation_messages)
 
     def client_events(self, client_id: str) -> pd.DataFrame:
         """Every ledger row of one client with its points and status (F2.6.3)."""

@@ -109,7 +109,7 @@ def credited_on(
         basis = BASIS_COMPUTED
         message = msg("credited.computed", tier=detail.tier, since=detail.since,
                       recorded_tier=rec.tier, recorded_from=rec.credited_from,
-                      reason=decided.reason)
+                      reason=decided.reason_message)
     return CreditedOn(as_of, detail.tier, basis, detail.since, rec, first, detail, decided,
                       message, detail.performance)
 

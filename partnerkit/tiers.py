@@ -14,9 +14,9 @@ from decimal import Decimal
 from typing import Protocol
 
 from partnerkit import display
-from partnerkit.explain import PROVENANCE_LABEL, RuleRef, fmt_points
+from partnerkit.explain import RuleRef
 from partnerkit.ledger import Ledger
-from partnerkit.messages import Message, Term, msg
+from partnerkit.messages import Message, Term, english_lines, msg
 from partnerkit.retention import (
     CustomerRetention,
     customer_dollar_retention,
@@ -55,7 +55,7 @@ class Requirement:
     actual: Decimal | None
     met: bool
     ref: RuleRef | None = None
-    note: str = ""
+    note: Message | None = None
 
     @property
     def gap(self) -> Decimal:
@@ -67,19 +67,24 @@ class Requirement:
     def is_derived(self) -> bool:
         return self.ref is not None and self.ref.provenance in ("derived", "estimate")
 
-    def describe(self) -> str:
-        if self.name == "retention":
-            return self.message().english()
-        if self.name == "certification":
-            state = "valid" if self.met else "NOT valid"
-            return f"{self.tier}: certification {state} {self.note}".strip()
-        label = PROVENANCE_LABEL.get(self.ref.provenance, "") if self.ref else ""
-        state = "met" if self.met else f"short by {fmt_points(self.gap)}"
-        return (f"{self.tier} {self.name} minimum {fmt_points(self.required or 0)} ({label}): "
-                f"you have {fmt_points(self.actual or 0)}, {state}")
-
-
     def message(self) -> Message:
+        """The requirement, what you have and what is missing, as a message."""
+        if self.name == "retention":
+            return self._retention_message()
+        if self.name == "certification":
+            return msg("tier.certification_valid" if self.met else "tier.certification_not_valid",
+                       tier=self.tier, note=self.note or "")
+        args = {"tier": self.tier, "requirement": Term("requirement", self.name),
+                "required": self.required or ZERO, "actual": self.actual or ZERO,
+                "provenance": Term("provenance", self.ref.provenance if self.ref else "")}
+        if self.met:
+            return msg("tier.requirement_met", **args)
+        return msg("tier.requirement_short", **args, gap=self.gap)
+
+    def describe(self) -> str:
+        return self.message().english().strip()
+
+    def _retention_message(self) -> Message:
         """The retention requirement as a message (issue 18)."""
         state = ("met" if self.met else "short" if self.actual is not None
                  else "not_recorded")
@@ -103,7 +108,7 @@ def _retention(req: TierRequirement, on: dt.date, rules: Rulebook,
 
 
 def _requirements(req: TierRequirement, pts: HasPoints, certified: bool | None,
-                  cert_note: str) -> list[Requirement]:
+                  cert_note: Message) -> list[Requirement]:
     sold = pts.sourced_points + pts.assisted_points
     total = sold + pts.managed_points
     counted = pts.sourced_points if req.sold_min_counts == "sourced" else sold
@@ -129,8 +134,17 @@ class TierPerformance:
     ladder: tuple[str, ...]
     untiered: str
     certified: bool
-    certification_note: str
-    explanation: list[str] = field(default_factory=list)
+    certification_message: Message
+    explanation_messages: list[Message] = field(default_factory=list)
+
+    @property
+    def certification_note(self) -> str:
+        return self.certification_message.english()
+
+    @property
+    def explanation(self) -> list[str]:
+        """The explanation in English (the shells render `explanation_messages` per language)."""
+        return english_lines(self.explanation_messages)
 
     @property
     def tier_label(self) -> str:
@@ -181,10 +195,10 @@ def evaluate_tier(points: HasPoints, on: dt.date, rules: Rulebook,
     (partnerkit.retention.customer_dollar_retention), a tier's retention minimum is checked."""
     policy = rules.policy_on(on)
     if certified_until is None:
-        certified, cert_note = True, "(no certification date given: assumed valid)"
+        certified, cert_note = True, msg("tier.certification_assumed")
     else:
         certified = certified_until >= on
-        cert_note = f"(valid until {certified_until.isoformat()})"
+        cert_note = msg("tier.certification_until", date=certified_until)
     gate = certified if policy.certification_required else None
     ladder = rules.tier_ladder(on)
     reqs = {t.tier: _requirements(t, points, gate, cert_note) + _retention(t, on, rules, retention)
@@ -195,17 +209,17 @@ def evaluate_tier(points: HasPoints, on: dt.date, rules: Rulebook,
             rank = t.rank
     names = tuple(t.tier for t in ladder)
     tier = rules.tier_name(rank) if rank else None
-    lines = [f"performance on {on.isoformat()}: {tier or rules.untiered}"]
+    lines = [msg("tier.performance", date=on, tier=Term("tier", tier or rules.untiered))]
     for t in ladder:
         for r in reqs[t.tier]:
-            lines.append(r.describe())
+            lines.append(r.message())
         minimum = retention_minimum(rules, on).get(t.tier)
         if minimum is not None and retention is None:
             lines.append(msg("tier.retention_not_checked", tier=t.tier, required=percent(minimum),
-                             provenance=Term("provenance", "hubspot")).english())
+                             provenance=Term("provenance", "hubspot")))
         if t.invitation_only:
-            lines.append(f"{t.tier} is by invitation; also needs: {', '.join(t.other_requirements)}"
-                         " (not checked by partnerkit)")
+            lines.append(msg("tier.invitation_only", tier=t.tier,
+                             needs=[Term("other_requirement", x) for x in t.other_requirements]))
     return TierPerformance(on, tier, rank, reqs, names, rules.untiered, certified, cert_note, lines)
 
 
@@ -244,7 +258,11 @@ class TierChange:
     on: dt.date
     from_tier: str
     to_tier: str
-    reason: str
+    reason_message: Message
+
+    @property
+    def reason(self) -> str:
+        return self.reason_message.english()
 
 
 @dataclass(frozen=True)
@@ -256,9 +274,18 @@ class CreditedTier:
     performance: TierPerformance
     next_review: dt.date
     next_review_tier: str
-    next_review_outcome: str
+    next_review_message: Message
     held_until: dt.date
-    explanation: list[str]
+    explanation_messages: list[Message]
+
+    @property
+    def next_review_outcome(self) -> str:
+        """What the next review does if nothing changes, in English."""
+        return self.next_review_message.english()
+
+    @property
+    def explanation(self) -> list[str]:
+        return english_lines(self.explanation_messages)
 
     def __repr__(self) -> str:
         return display.credited_repr(self)
@@ -301,16 +328,17 @@ class _Evaluator:
 
 
 def _review(ev: _Evaluator, rules: Rulebook, rank: int, since: dt.date, review: dt.date,
-            cert: dt.date | None) -> tuple[int, str]:
+            cert: dt.date | None) -> tuple[int, Message]:
     """New rank after the review on `review`, and why."""
     policy = rules.policy_on(review)
     name = rules.tier_name(rank)
     if rank == 0:
-        return 0, "untiered: nothing to review"
+        return 0, msg("review.untiered")
     held_until = add_months(since, policy.tier_hold_months)
     cert_lapsed = policy.certification_required and cert is not None and cert < review
     if review < held_until:
-        new, why = rank, f"{name} is held until {held_until.isoformat()} (6-month hold)"
+        new, why = rank, msg("review.held", tier=name, until=held_until,
+                             months=policy.tier_hold_months)
     else:
         window_start = add_months(review, -policy.review_window_months)
         dates = [*_month_ends_between(window_start - dt.timedelta(days=1), review), review]
@@ -318,20 +346,19 @@ def _review(ev: _Evaluator, rules: Rulebook, rank: int, since: dt.date, review: 
         ranks = [ev.perf(d, with_cert=False).rank for d in dates]
         met = sum(1 for r in ranks if r >= rank)
         if met >= policy.keep_if_met_months:
-            new, why = rank, (f"keeps {name}: met it in {met} of {len(dates)} checks from "
-                              f"{window_start.isoformat()} to {review.isoformat()}")
+            new, why = rank, msg("review.keeps", tier=name, met=met, checks=len(dates),
+                                 start=window_start, end=review)
         else:
             best = max(ranks, default=0)
             new = min(best, rank)
-            why = (f"moves to {rules.tier_name(new)}: {name} was not met in any month from "
-                   f"{window_start.isoformat()} to {review.isoformat()}; best tier met was "
-                   f"{rules.tier_name(best)}")
+            why = msg("review.moves", new=Term("tier", rules.tier_name(new)), tier=name,
+                      start=window_start, end=review, best=Term("tier", rules.tier_name(best)))
     if cert_lapsed:
         down = max(rank - 1, 0) if policy.certification_lapse_effect == "down_one_tier" else 0
         if down < new:
             new = down
-            why = (f"moves down to {rules.tier_name(new)}: the Solutions Partner certification "
-                   f"expired on {cert.isoformat() if cert else '?'}, before the review")
+            why = msg("review.certification_lapsed", new=Term("tier", rules.tier_name(new)),
+                      expired=cert if cert else "?")
     return new, why
 
 
@@ -351,22 +378,22 @@ def credited_tier(
     ev = _Evaluator(v, rules, certified_until)
     ev.as_of = as_of
     changes: list[TierChange] = []
-    lines = [f"credited {rules.tier_name(rank)} since {since.isoformat()}"]
+    lines = [msg("credited.since", tier=Term("tier", rules.tier_name(rank)), since=since)]
     events = [(d, "month") for d in _month_ends_between(credited_since, as_of)]
     events += [(d, "review") for d in review_dates_between(rules, credited_since, as_of)]
     for day, what in sorted(events):
         if what == "review":
             new, why = _review(ev, rules, rank, since, day, certified_until)
-            lines.append(f"review {day.isoformat()}: {why}")
+            lines.append(msg("credited.review", date=day, why=why))
             if new != rank:
                 changes.append(TierChange(day, rules.tier_name(rank), rules.tier_name(new), why))
                 rank, since = new, day
         elif upgrades and rules.policy_on(day).upgrade_policy == "monthly_refresh":
             perf = ev.perf(day)
             if perf.rank > rank:
-                why = f"performance at month end {day.isoformat()} met {perf.tier_label}"
+                why = msg("credited.upgrade_reason", date=day, tier=Term("tier", perf.tier_label))
                 changes.append(TierChange(day, rules.tier_name(rank), perf.tier_label, why))
-                lines.append(f"upgrade {day.isoformat()}: {why}")
+                lines.append(msg("credited.upgrade", date=day, why=why))
                 rank, since = perf.rank, day
     performance = ev.perf(as_of)
     # What the next review does if nothing changes: no new deals, managed points as today.
@@ -379,7 +406,7 @@ def credited_tier(
     new, why = _review(pev, rules, rank, since, nxt, certified_until)
     policy = rules.policy_on(as_of)
     held_until = add_months(since, policy.tier_hold_months)
-    lines.append(f"next review {nxt.isoformat()} if nothing changes: {why}")
+    lines.append(msg("credited.next_review", date=nxt, why=why))
     return CreditedTier(rules.tier_name(rank), since, as_of, changes, performance, nxt,
                         rules.tier_name(new), why, held_until, lines)
 

@@ -119,6 +119,11 @@ class ReportContent:
         return getattr(self.credited_basis, "tier", None) or self.performance_tier
 
     @property
+    def next_review_message(self) -> Any:
+        """Why the next review gives that tier, as a core message (rendered per language)."""
+        return getattr(self.credited, "next_review_message", None)
+
+    @property
     def estimates(self) -> list[Any]:
         return [r for r in self.rules_used if getattr(r, "is_estimate", False)]
 

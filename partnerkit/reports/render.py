@@ -150,6 +150,10 @@ class ReportView:
             text, raw = str(value), str(value)
         return f'<span data-figure="{esc(name)}" data-value="{esc(raw)}">{esc(text)}</span>'
 
+    def message(self, message: Any) -> str:
+        """A core message (an explanation, a review reason) in the report's language."""
+        return self.t.message(message) if message is not None else ""
+
     def tier(self, name: str | None) -> str:
         t = self.t
         names = {
@@ -535,7 +539,7 @@ class ReportView:
                 f"{esc(self.L['if nothing changes'])}: "
                 f'<span data-figure="next_review_tier" data-value="{esc(getattr(c.credited, "next_review_tier", ""))}">'
                 f"{esc(self.tier(getattr(c.credited, 'next_review_tier', None)))}</span>. "
-                f'<span class="muted">{esc(c.next_review_outcome)}</span></p>'
+                f'<span class="muted">{esc(self.message(c.next_review_message))}</span></p>'
             )
         return HTML(
             f'<div class="pk-report"><section><h2>{esc(self.L["Gap to the next tier"])}</h2>'
@@ -552,7 +556,8 @@ class ReportView:
                 if r.is_estimate
                 else ""
             )
-            items.append(f'<li data-rule="{esc(r.version)}">{esc(r.describe())}{mark}</li>')
+            items.append(
+                f'<li data-rule="{esc(r.version)}">{esc(self.message(r.message()))}{mark}</li>')
         note = t(
             "Figures that rest on thresholds HubSpot does not publish are marked; "
             "your own HubSpot dashboard has the real ones."

@@ -169,6 +169,22 @@ class Translator:
 
     gettext = __call__
 
+    def pgettext(self, context: str, msgid: str) -> str:
+        """The translation of msgid in a context (a program term's kind), or msgid itself."""
+        cat = self.catalogue
+        if cat is not None:
+            msg = cat.get(msgid, context=context)
+            if msg is not None and not msg.fuzzy and isinstance(msg.string, str) and msg.string:
+                return msg.string
+        return msgid
+
+    def message(self, message: Any) -> str:
+        """A core `partnerkit.messages.Message` in this language (domain-independent: the
+        sentences live in the "messages" catalogue)."""
+        from partnerkit.ui.message_text import render
+
+        return render(message, self.code)
+
     def n(self, singular: str, plural: str, n: Any) -> str:
         """ngettext: the right form for n (the caller formats, e.g. .format(n=...))."""
         cat = self.catalogue

@@ -151,6 +151,41 @@ def test_tier_without_json_prints_a_readable_table() -> None:
     assert "To reach Platinum:" in done.stdout
 
 
+def test_tier_json_adds_each_explanation_line_as_a_message_id_with_args() -> None:
+    out = run_json("tier", "--ledger", str(EXAMPLE), "--as-of", "2024-10-15",
+                   "--credited", "Gold", "--credited-since", "2024-01-31", "--locale", "pt_BR")
+    messages = out["explanation_messages"]
+    assert len(messages) == len(out["explanation"])  # English strings kept, one message each
+    assert messages[0] == {"id": "standing.on", "args": {"date": "2024-10-15"}}
+    assert out["explanation"][0] == "standing on 2024-10-15"  # --locale leaves JSON English
+    assert out["next_review_message"]["id"] == "review.keeps"
+    assert {m["id"] for m in messages} >= {"standing.sold", "tier.performance", "credited.since"}
+
+
+@pytest.mark.parametrize(("locale", "words"), [
+    ("pt_PT", ("Pontos totais:", "Nível de desempenho:", "Como foi calculado:",
+               "situação em 15/10/2024", "mantém Gold", "Pontos geridos:")),
+    ("pt_BR", ("Pontos totais:", "Nível de desempenho:", "Como foi calculado:",
+               "situação em 15 de out. de 2024", "mantém Gold", "Pontos gerenciados:")),
+])
+def test_tier_with_a_portuguese_locale_reads_in_that_language(locale: str,
+                                                               words: tuple[str, ...]) -> None:
+    done = run("tier", "--ledger", str(EXAMPLE), "--as-of", "2024-10-15", "--credited", "Gold",
+               "--credited-since", "2024-01-31", "--locale", locale)
+    assert done.returncode == 0, done.stderr
+    for word in words:
+        assert word in done.stdout
+    for english in ("How this was computed", "standing on", "Total points", "keeps Gold",
+                    "short by", "sourced", "managed", " rule "):
+        assert english not in done.stdout
+
+
+def test_an_unknown_locale_is_one_line_naming_the_languages() -> None:
+    done = run("points", "--amount", "1", "--currency", "USD", "--country", "US",
+               "--locale", "fr")
+    assert_one_line_error(done, "unknown language 'fr'", "pt_BR")
+
+
 def test_tier_reads_a_ledger_with_a_byte_order_mark(tmp_path: Path) -> None:
     bom = tmp_path / "bom.csv"
     bom.write_bytes(b"\xef\xbb\xbf" + EXAMPLE.read_bytes())

@@ -9,7 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 PURE_CORE = [
     "partnerkit/money.py", "partnerkit/countries.py", "partnerkit/explain.py", "partnerkit/rules",
-    "partnerkit/display.py",
+    "partnerkit/display.py", "partnerkit/messages.py",
     "partnerkit/ledger.py", "partnerkit/ledger_csv.py", "partnerkit/points.py",
     "partnerkit/standing.py", "partnerkit/tiers.py",
     "partnerkit/progress.py", "partnerkit/retention.py", "partnerkit/program_progress.py",

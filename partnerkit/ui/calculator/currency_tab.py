@@ -239,5 +239,5 @@ class CurrencyTab(_ClientTab):
                 mrate=t.decimal(mrate, 0),
             ),
         ]
-        self.how.value = _how_block(t, lines, list(c.explanation))
+        self.how.value = _how_block(t, lines, [t.message(m) for m in c.explanation_messages])
         self.note.value = self.estimate_note(list(c.rules_used), rules, on)

@@ -241,7 +241,7 @@ class PointsTab(_ClientTab):
                 )
         else:
             lines.append(t("Not managed by you: no managed points."))
-        return _how_block(t, lines, e.explanation)
+        return _how_block(t, lines, [t.message(m) for m in e.explanation_messages])
 
 
 def _how_block(t: Translator, lines: list[str], core_lines: list[str]) -> str:

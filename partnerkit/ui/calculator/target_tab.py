@@ -325,7 +325,7 @@ class TargetTab(_ClientTab):
         t = self.t
         now = t(perf.tier) if perf.tier else t("no tier yet")
         line = t("Your points perform at: {tier}. Target: {target}.", tier=now, target=t(tier))
-        steps = "".join(f"<li>{esc(x)}</li>" for x in perf.explanation)
+        steps = "".join(f"<li>{esc(t.message(m))}</li>" for m in perf.explanation_messages)
         return (
             f"<div><b>{esc(t('How this was computed'))}</b><p>{esc(line)}</p>"
             f"<details class='pk-how-steps'><summary>"

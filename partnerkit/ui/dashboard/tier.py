@@ -408,8 +408,9 @@ class TierPage(Page):
         )
         lis = "".join(f'<li class="{cls}">{esc(text)}</li>' for cls, text in items)
         detail = ""
-        if self.state.locale == "en" and c.next_review_outcome:
-            detail = f'<div class="pk-muted pk-review-detail">{esc(c.next_review_outcome)}</div>'
+        if c.next_review_message is not None:  # the core's reason, in the chosen language
+            reason = t.message(c.next_review_message)
+            detail = f'<div class="pk-muted pk-review-detail">{esc(reason)}</div>'
         return (
             f'<h3>{esc(t("Tier Insights"))}</h3><div class="pk-card pk-insights"><ul>{lis}</ul>'
             f"{detail}</div>"

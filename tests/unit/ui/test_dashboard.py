@@ -674,6 +674,21 @@ def test_f2_4_tier_insights_keep_next_get_to_review_and_expiring(tmp_path: Path)
     assert "Required for Elite" in gap
 
 
+def test_the_next_review_reason_is_shown_in_the_chosen_language(tmp_path: Path) -> None:
+    """Issue 13: the core's reason (a message) was dropped in Portuguese; now it is rendered."""
+    from partnerkit.ui.message_text import render
+
+    d = make_dashboard(tmp_path)
+    tier = open_tier(d)
+    reason = d.state.credited().next_review_message
+    assert html.escape(reason.english()) in all_html(tier.tabs.children[0])
+    for locale in ("pt_PT", "pt_BR"):
+        d.language.value = locale
+        shown = text_of(all_html(d.tier.tabs.children[0]))
+        assert render(reason, locale) in shown
+        assert reason.english() not in shown
+
+
 def test_f2_5_account_performance_warns_when_the_certificate_expires_before_the_review(
     tmp_path: Path,
 ) -> None:
