@@ -15,9 +15,11 @@ Arguments are typed, so each shell formats them for its locale:
 - a nested `Message` (a reason inside "review {date}: {why}"), or a list of any of these.
 
 A placeholder's format spec says how to show a number, the same in every language:
-`{x:points}` points (up to 2 decimals), `{x:.2f}` two decimals, `{x:,}` as given with grouping,
-`{x:month}` a date shown as its month, `{x:us}` money in US dollars as "US$12.5", `{x:.2}` money
-rounded to cents. English keeps the historical text exactly (ISO dates, "1,000 BRL").
+`{x}` a Decimal with up to 2 decimals, an int with grouping, money with 2 decimals;
+`{x:points}` points (up to 2 decimals), `{x:.2f}` two decimals, `{x:,}` a number or money as
+given, with grouping; `{x:month}` a date shown as its month; `{x:us}` money in US dollars as
+"US$12.5"; `{x:.2}` money rounded to cents. English keeps the historical text exactly (ISO dates,
+"1,000 BRL").
 
 This module imports only the standard library (the core is pure).
 """
@@ -120,11 +122,15 @@ class PlainFormatter(string.Formatter):
                 return f"US${points_text(amount)}"
             if format_spec == ".2":
                 return f"{amount.quantize(Decimal('0.01')):,} {value.currency}"
-            return f"{amount:,} {value.currency}"
-        if format_spec == "points":
-            return points_text(value)
+            if format_spec == ",":  # the amount as given ("1,000.5 BRL")
+                return f"{amount:,} {value.currency}"
+            return f"{amount:,.2f} {value.currency}"
         if isinstance(value, bool):
             return "yes" if value else "no"
+        if format_spec == "points" or (format_spec == "" and isinstance(value, Decimal)):
+            return points_text(value)
+        if isinstance(value, int) and format_spec == "":
+            return f"{value:,}"
         if isinstance(value, dt.date):
             return value.isoformat()  # also for "month": the English text has always been ISO
         return format(value, format_spec)
@@ -163,13 +169,15 @@ TERMS: dict[str, dict[str, str]] = {
     "rule_table": {"rates": "rates", "currencies": "currencies",
                    "growth_markets": "growth_markets", "tiers": "tiers", "policy": "policy"},
     "tier": {"Untiered": "Untiered"},
+    "credited_basis": {"recorded": "recorded", "computed": "computed",
+                       "not recorded": "not recorded"},
 }
 
 # The English template of every message id: the gettext msgid of each. Add new ids here, with
 # their translations in the catalogues (a test fails on an id without a template or a translation).
 ENGLISH: dict[str, str] = {
     # points.py (F3)
-    "points.to_usd": "{amount} = {usd:us} at the program amount {per_100} per US$100 "
+    "points.to_usd": "{amount:,} = {usd:us} at the program amount {per_100:,} per US$100 "
                      "({provenance})",
     "points.market": "client country {country}: {market} market",
     "points.sold_rate": "{deal_type} rate {rate} points per US$100 (in force {since}) -> "
@@ -184,16 +192,16 @@ ENGLISH: dict[str, str] = {
                                  "month",
     "points.total": "total {points:points} points",
     "convert.sold_to_currency": "{points:points} {deal_type} points / {rate} per US$100 x "
-                                "{per_100} = {value:.2} MRR",
+                                "{per_100:,} = {value:.2} MRR",
     "convert.managed_to_currency": "{points:points} managed points / {rate} per US$100 x "
-                                   "{per_100} = {value:.2} MRR",
+                                   "{per_100:,} = {value:.2} MRR",
     "convert.managed_to_currency_split": "{points:points} managed points x {partners} partners / "
-                                         "{rate} per US$100 x {per_100} = {value:.2} MRR",
-    "convert.sold_to_points": "{value} / {per_100:,} per US$100 x {rate} ({deal_type}) = "
+                                         "{rate} per US$100 x {per_100:,} = {value:.2} MRR",
+    "convert.sold_to_points": "{value:,} / {per_100:,} per US$100 x {rate} ({deal_type}) = "
                               "{points:points} sold points",
-    "convert.managed_to_points": "{value} / {per_100:,} per US$100 x {rate} (managed) = "
+    "convert.managed_to_points": "{value:,} / {per_100:,} per US$100 x {rate} (managed) = "
                                  "{points:points} managed points",
-    "convert.managed_to_points_split": "{value} / {per_100:,} per US$100 x {rate} (managed) / "
+    "convert.managed_to_points_split": "{value:,} / {per_100:,} per US$100 x {rate} (managed) / "
                                        "{partners} partners = {points:points} managed points",
     "estimate.not_hubspot": "{table} {key} is {provenance}, not HubSpot's figure",
     "estimate.not_hubspot_note": "{table} {key} is {provenance}, not HubSpot's figure: {note}",

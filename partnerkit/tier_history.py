@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from partnerkit.ledger import Ledger
-from partnerkit.messages import Message, msg
+from partnerkit.messages import Message, Term, msg
 from partnerkit.retention import customer_dollar_retention, retention_minimum
 from partnerkit.rules import Rulebook
 from partnerkit.standing import Valuation, compute_standing
@@ -104,7 +104,7 @@ def credited_on(
     if decided is None:
         basis = BASIS_COMPUTED if rec.source == "computed" else BASIS_RECORDED
         message = msg("credited.recorded", tier=detail.tier, since=rec.credited_from,
-                      source=rec.source)
+                      source=Term("credited_basis", rec.source))
     else:
         basis = BASIS_COMPUTED
         message = msg("credited.computed", tier=detail.tier, since=detail.since,
