@@ -98,7 +98,7 @@ def sold_mrr_12m(source: Ledger | Valuation, as_of: dt.date, rules: Rulebook, cu
                          usd=Money(row.usd, "USD"), deals=int(row.deals)))
     if len(clients) > EXPLAINED_CLIENTS:
         lines.append(msg("progress.more_clients", n=len(clients) - EXPLAINED_CLIENTS))
-    lines += [msg("progress.rule", rule=r.version, provenance=Term("provenance", r.provenance))
+    lines += [msg("standing.rule", rule=r.message())
               for r in refs.values()]
     return SoldMrr(deal_type, as_of, start, usd, home, amount, len(rows), clients,
                    tuple(refs.values()), tuple(lines))

@@ -273,6 +273,6 @@ def _explain(r: CustomerRetention, lookback: int, span: int) -> list[Message]:
                              base_month=latest.base_month.strftime("%Y-%m")))
         if len(lost) > EXPLAINED_CLIENTS:
             lines.append(msg("progress.more_clients", n=len(lost) - EXPLAINED_CLIENTS))
-    lines += [msg("progress.rule", rule=ref.version, provenance=Term("provenance", ref.provenance))
+    lines += [msg("standing.rule", rule=ref.message())
               for ref in r.refs]
     return lines
