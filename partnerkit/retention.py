@@ -142,6 +142,11 @@ def _weights(currencies: np.ndarray, used: np.ndarray, on: dt.date, rules: Ruleb
 
 
 def _sum_by(codes: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+    """Exact integer sums per code: a float bincount while every partial sum stays below 2**53
+    (exact there), else integer/Python-integer adds."""
+    if values.dtype != object and float(np.abs(values).sum(dtype=np.float64)) < 2**53:
+        sums: np.ndarray = np.rint(np.bincount(codes, weights=values, minlength=size))
+        return sums.astype(np.int64)
     out = np.zeros(size, dtype=values.dtype)
     if values.size:
         np.add.at(out, codes, values)
@@ -172,25 +177,26 @@ def customer_dollar_retention(source: Ledger | Valuation, as_of: dt.date,
     names[client_codes] = name_values[name_codes[rows]]  # the last row's name wins
     month_k = v.month_of_day[v.row_day[rows]].astype(np.int64)
     all_cur, currencies = _codes(f["currency"])
-    cur_codes = all_cur[rows]
-    units = v.units[rows]
+    # Rows by month, so each month is one slice (two binary searches, not a pass per month).
+    order = np.argsort(month_k, kind="stable")
+    month_k, client_codes = month_k[order], client_codes[order]
+    cur_codes, units = all_cur[rows][order], v.units[rows][order]
     nclients = len(ids)
     months: list[RetentionMonth] = []
     detail: dict[dt.date, _MonthData] = {}
     for k in range(k_now - span + 1, k_now + 1):
         month, base_month = _month_start(k), _month_start(k - lookback)
-        now_rows = month_k == k
-        base_rows = month_k == k - lookback
-        if not now_rows.any():
+        b0, b1, n0, n1 = np.searchsorted(month_k, [k - lookback, k - lookback + 1, k, k + 1])
+        if n0 == n1:
             months.append(RetentionMonth(month, base_month, None, "not_recorded"))
             continue
-        used = np.unique(cur_codes[now_rows | base_rows])
+        sub = np.r_[b0:b1, n0:n1]
+        used = np.unique(cur_codes[sub])
         weights, scale, crefs = _weights(currencies, used, month, rules)
         for ref in crefs:
             refs.setdefault(ref.version, ref)
-        sub = np.flatnonzero(now_rows | base_rows)
         sub_units, sub_codes = units[sub], client_codes[sub]
-        is_now = month_k[sub] == k
+        is_now = np.arange(len(sub)) >= b1 - b0
         safe = (float(np.abs(sub_units).sum(dtype=np.float64))
                 * max(1, int(weights.max(initial=1))) < 2**62 and weights.dtype != object)
         values = (sub_units * weights[cur_codes[sub]] if safe  # int64 while no sum overflows

@@ -129,6 +129,9 @@ _POLICY_WHOLE_NUMBERS = (
     "sourced_mrr_window_months", "customer_retention_lookback_months",
     "customer_retention_average_months",
 )
+# Windows of issue 18's figures: a 0-month window or look-back measures nothing.
+_POLICY_MONTHS_AT_LEAST_ONE = ("sourced_mrr_window_months", "customer_retention_lookback_months",
+                               "customer_retention_average_months")
 _POLICY_TEXT = ("sourced_rate_resolved_by", "managed_split", "downgrade_to",
                 "certification_lapse_effect", "upgrade_policy")
 
@@ -138,6 +141,8 @@ def _policy_problem(key: str, value: Any) -> str | None:
     if key in _POLICY_WHOLE_NUMBERS:
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             return f"{value!r} is not a whole number >= 0"
+        if key in _POLICY_MONTHS_AT_LEAST_ONE and value < 1:
+            return "must be at least 1 month"
     elif key in _POLICY_TEXT:
         if not isinstance(value, str):
             return f"{value!r} is not text"

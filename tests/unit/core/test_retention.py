@@ -160,6 +160,13 @@ def test_a_retention_policy_that_is_not_gross_or_net_is_refused() -> None:
             value = "half"
             effective_from = 2016-01-01
             """)
+    with pytest.raises(RulesError, match="at least 1 month"):
+        rules_with("""
+            [[policy]]
+            key = "customer_retention_lookback_months"
+            value = 0
+            effective_from = 2016-01-01
+            """)
     with pytest.raises(RulesError, match="not a fraction from 0 to 1"):
         rules_with("""
             [[policy]]
