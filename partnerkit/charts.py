@@ -36,12 +36,51 @@ TOTAL = "#33475b"
 LINE = "#d62f3a"
 GRID = "#eaf0f6"
 TEXT = "#213343"
+THEME_ENV = "PARTNERKIT_THEME"  # light | dark (set by `partnerkit serve --theme`)
+# Colours that must follow the page's theme (issue 17); the series colours read on both.
+PALETTES: dict[str, dict[str, str]] = {
+    "light": {"text": TEXT, "muted": "#516f90", "grid": GRID, "band": "#f5f8fa", "total": TOTAL,
+              "background": "#ffffff"},
+    # JupyterLab Dark's --jp-layout-color0 behind light text (WCAG contrast > 10).
+    "dark": {"text": "#e3e8ee", "muted": "#a9b8c7", "grid": "#2e3a46", "band": "#1c2630",
+             "total": "#cbd6e2", "background": "#111111"},
+}
+_chosen: list[str] = []  # the theme a notebook page reported (host helper), else the env
+
+
+def set_theme(name: str | None) -> None:
+    """Draw the next charts for the page's theme ("light"/"dark"; None: $PARTNERKIT_THEME)."""
+    _chosen[:] = [name] if name in PALETTES else []
+
+
+def current_theme() -> str:
+    import os
+
+    if _chosen:
+        return _chosen[0]
+    env = os.environ.get(THEME_ENV, "").strip().lower()
+    return env if env in PALETTES else "light"
+
+
+def _palette() -> dict[str, str]:
+    return PALETTES[current_theme()]
+
+
+def _themed_figure(size: tuple[float, float]) -> tuple[Figure, Any, dict[str, str]]:
+    pal = _palette()
+    fig = Figure(figsize=size, facecolor=pal["background"])
+    ax = fig.add_subplot(1, 1, 1)
+    ax.set_facecolor(pal["background"])
+    ax.tick_params(colors=pal["text"])
+    for side in ("bottom", "left", "top", "right"):
+        ax.spines[side].set_color(pal["muted"])
+    return fig, ax, pal
 
 
 def figure_png(fig: Figure, dpi: int = 150) -> bytes:
     """The figure as PNG bytes (crisp on high-density screens and in PDFs)."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", facecolor=fig.get_facecolor())
     return buf.getvalue()
 
 
@@ -123,8 +162,7 @@ def tier_progress_chart(
     if keep_req is not None and req is not None and keep_req.tier == req.tier:
         keep_req = None  # at the top: the "next" line already is the minimum to keep
     sourced_track = req is not None and req.sold_min_counts == "sourced"
-    fig = Figure(figsize=(8.0, 3.4))
-    ax = fig.add_subplot(1, 1, 1)
+    fig, ax, pal = _themed_figure((8.0, 3.4))
     rows: list[tuple[str, list[tuple[float, str, str]], Decimal | None, Decimal | None]] = []
     if sourced_track:
         rows.append((t("Sourced points"), [(_f(standing.sourced_points), SOLD, t("Sourced"))],
@@ -184,10 +222,10 @@ def tier_progress_chart(
             pct = t.percent(Decimal(str(total / needf)) if needf else 1, 0)
             ax.text(total, y, "  " + t("{points} ({percent})").format(
                 points=t.decimal(Decimal(str(total)), 0), percent=pct),
-                va="center", ha="left", fontsize=9, color=TEXT, zorder=4)
+                va="center", ha="left", fontsize=9, color=pal["text"], zorder=4)
         else:
             ax.text(total, y, "  " + t.decimal(Decimal(str(total)), 0) + "  · "
-                    + t("no minimum"), va="center", ha="left", fontsize=9, color=TEXT, zorder=4)
+                    + t("no minimum"), va="center", ha="left", fontsize=9, color=pal["text"], zorder=4)
     right = xmax * 1.30
     for y, mark in far_marks:
         # Far out of reach: named at the edge with its number, off the scale.
@@ -200,7 +238,7 @@ def tier_progress_chart(
     ax.set_xlim(0, right)
     ax.set_ylim(-0.7, len(rows) - 0.2)
     ax.xaxis.set_major_formatter(_points_fmt(t))
-    ax.grid(axis="x", color=GRID, zorder=0)
+    ax.grid(axis="x", color=pal["grid"], zorder=0)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     ax.set_xlabel(t("Points"))
@@ -210,8 +248,9 @@ def tier_progress_chart(
         title = t("Progress to {tier}").format(tier=req.tier)
     else:
         title = t("Top tier {tier}: the minimums to keep it").format(tier=req.tier)
-    ax.set_title(title, loc="left", fontsize=12, color=TEXT)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), fontsize=8, frameon=False, ncol=3)
+    ax.set_title(title, loc="left", fontsize=12, color=pal["text"])
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), fontsize=8, frameon=False, ncol=3,
+              labelcolor=pal["text"])
     fig.tight_layout()
     return fig
 
@@ -222,8 +261,7 @@ def progress_over_time_chart(
 ) -> Figure:
     """F2.7: monthly sold / managed / total points, then the projection from expirations, with
     the current tier's total minimum (`keep`, default the tier performed at) and the next's."""
-    fig = Figure(figsize=(8.0, 3.6))
-    ax = fig.add_subplot(1, 1, 1)
+    fig, ax, pal = _themed_figure((8.0, 3.6))
     if hist is None or len(hist) == 0:
         ax.text(
             0.5, 0.5, t("No points history yet"), ha="center", va="center", transform=ax.transAxes
@@ -236,7 +274,7 @@ def progress_over_time_chart(
     series = [
         ("sold", t("Sold points"), SOLD),
         ("managed", t("Managed points"), MANAGED),
-        ("total", t("Total points"), TOTAL),
+        ("total", t("Total points"), pal["total"]),
     ]
     for col, label, color in series:
         vals = [_f(v) for v in hist[col]]
@@ -253,7 +291,7 @@ def progress_over_time_chart(
             k = max(n_past - 1, 0)
             ax.plot(dates[k:], vals[k:], color=color, linewidth=2, linestyle="--")
     if n_past < len(dates):
-        ax.axvspan(dates[max(n_past - 1, 0)], dates[-1], color="#f5f8fa", zorder=0)
+        ax.axvspan(dates[max(n_past - 1, 0)], dates[-1], color=pal["band"], zorder=0)
         from matplotlib.transforms import blended_transform_factory
 
         ax.text(
@@ -263,7 +301,7 @@ def progress_over_time_chart(
             ha="right",
             va="bottom",
             fontsize=8.5,
-            color="#516f90",
+            color=pal["muted"],
             transform=blended_transform_factory(ax.transData, ax.transAxes),
         )
     if rules is not None and on is not None:
@@ -283,12 +321,13 @@ def progress_over_time_chart(
         return d.strftime("%b %y")
 
     ax.xaxis.set_major_formatter(FuncFormatter(month_label))
-    ax.grid(color=GRID)
+    ax.grid(color=pal["grid"])
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     ax.set_ylabel(t("Points"))
-    ax.set_title(t("Points by month"), loc="left", fontsize=12, color=TEXT)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), fontsize=8, frameon=False, ncol=3)
+    ax.set_title(t("Points by month"), loc="left", fontsize=12, color=pal["text"])
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), fontsize=8, frameon=False, ncol=3,
+              labelcolor=pal["text"])
     fig.autofmt_xdate()
     fig.tight_layout()
     return fig

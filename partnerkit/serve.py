@@ -49,6 +49,8 @@ TEMPLATE = "partnerkit"
 TEMPLATE_ROOT = Path(__file__).resolve().parent / "share" / "jupyter"
 TOKEN_ENV = "PARTNERKIT_TOKEN"
 PASSWORD_HASH_ENV = "PARTNERKIT_PASSWORD_HASH"
+THEME_ENV = "PARTNERKIT_THEME"  # light | dark: read by the charts in the kernel
+THEMES = ("light", "dark")
 APPS: dict[str, str] = {"dashboard": "dashboard.ipynb", "calculator": "calculator.ipynb"}
 START_TIMEOUT = 60.0  # s to wait for Voilà to answer
 
@@ -105,6 +107,7 @@ def voila_command(
     python: str | None = None,
     password_hash: str | None = None,
     allowed_hosts: tuple[str, ...] = (),
+    theme: str = "light",
 ) -> list[str]:
     """The exact command that serves `notebooks_dir` with Voilà (pure: builds a list, runs nothing).
 
@@ -114,6 +117,8 @@ def voila_command(
     a token or a password hash (from `hash_password`).
     """
     check_bind_safety(ip, token, password_hash)
+    if theme not in THEMES:
+        raise ServeError(f"--theme {theme!r} is not one of: {', '.join(THEMES)}")
     if not 0 < int(port) < 65536:
         raise ServeError(
             f"--port {port} is not a TCP port; use 1024-65535 (default {DEFAULT_PORT})"
@@ -129,6 +134,7 @@ def voila_command(
     }
     if allowed_hosts:
         env[ALLOWED_HOSTS_ENV] = ",".join(allowed_hosts)
+    env[THEME_ENV] = theme  # charts drawn in the kernel match the page from the first render
     args = [
         python or sys.executable,
         "-m",
@@ -139,6 +145,7 @@ def voila_command(
         f"--Voila.ip={ip}",
         "--show_tracebacks=False",
         f"--template={TEMPLATE}",  # "lab" without its CDN stylesheet (offline), branded
+        f"--theme={theme}",  # JupyterLab's Light/Dark: the apps' colours follow (issue 17)
         f"--MappingKernelManager.cull_idle_timeout={int(cull_idle_timeout)}",
         f"--MappingKernelManager.cull_interval={int(cull_interval)}",
     ]
@@ -394,6 +401,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="how often to look for idle kernels (default: %(default)s)",
     )
     p.add_argument(
+        "--theme",
+        choices=THEMES,
+        default="light",
+        help="the apps' colours: JupyterLab's light or dark theme (default: %(default)s)",
+    )
+    p.add_argument(
         "--dry-run",
         action="store_true",
         help="print the Voilà command (token hidden) and exit",
@@ -466,6 +479,7 @@ def run(args: argparse.Namespace) -> int:
             cull_interval=args.cull_interval,
             password_hash=password_hash,
             allowed_hosts=allowed_hosts,
+            theme=args.theme,
         )
 
     if args.dry_run:

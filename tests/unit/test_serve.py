@@ -182,3 +182,12 @@ def test_a_plain_password_given_as_the_hash_is_refused() -> None:
 def test_a_short_password_is_refused() -> None:
     with pytest.raises(ServeError, match="8 characters"):
         hash_password("short")
+
+
+def test_the_voila_command_serves_the_chosen_theme_to_the_page_and_the_kernel() -> None:
+    env, args = _env_and_args(voila_command("nb", theme="dark"))
+    assert "--theme=dark" in args and env["PARTNERKIT_THEME"] == "dark"
+    _, plain = _env_and_args(voila_command("nb"))
+    assert "--theme=light" in plain
+    with pytest.raises(ServeError, match="--theme 'blue' is not one of: light, dark"):
+        voila_command("nb", theme="blue")

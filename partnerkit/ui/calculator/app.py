@@ -31,7 +31,9 @@ from partnerkit.ui.calculator.base import (
 from partnerkit.ui.calculator.currency_tab import CurrencyTab
 from partnerkit.ui.calculator.points_tab import PointsTab
 from partnerkit.ui.calculator.target_tab import TargetTab
+from partnerkit.ui.host import HostHelper
 from partnerkit.ui.i18n import LANGUAGES, Translator, translator
+from partnerkit.ui.theme import themed
 from partnerkit.ui.widgets_common import MessageArea, esc, guarded
 
 
@@ -77,7 +79,8 @@ class PointsCalculator(widgets.VBox):  # type: ignore[misc]  # ipywidgets is unt
         self.tabs = widgets.Tab(children=[self.points.box, self.currency.box, self.target.box])
         self.tabs.add_class("pk-calc-tabs")
         self.children = [
-            widgets.HTML(CSS),
+            widgets.HTML(themed(CSS, ".pk-calculator")),  # width rules + theme (issue 17)
+            HostHelper(".pk-calculator"),
             widgets.HBox([self.title, self.language]),
             self.message.widget,
             self.tabs,

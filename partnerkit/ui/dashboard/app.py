@@ -17,11 +17,14 @@ from typing import Any
 
 import ipywidgets as W
 
+from partnerkit.charts import set_theme
 from partnerkit.ui.dashboard.clients import ClientsPage
 from partnerkit.ui.dashboard.deeplink import PAGES as LINK_PAGES
 from partnerkit.ui.dashboard.deeplink import View, page_query_string, parse_view
 from partnerkit.ui.dashboard.html import CSS, esc
 from partnerkit.ui.dashboard.state import INITIAL, DashboardState, Messages, default_as_of
+from partnerkit.ui.host import HostHelper
+from partnerkit.ui.theme import themed
 
 log = logging.getLogger("partnerkit.ui.dashboard")
 
@@ -188,10 +191,13 @@ class Dashboard(W.VBox):
         self.header.add_class("pk-header")
         st.on_change(self._relabel_on_change)
         self._relabel()
+        self.host = HostHelper(".pk-dash")  # shortcuts, own-width layout, page theme (issue 17)
+        self.host.observe(self._theme_changed, "dark")
         super().__init__(
             [
-                W.HTML(CSS),
+                W.HTML(themed(CSS)),  # + layout by its own width, JupyterLab's theme (issue 17)
                 self.bridge,
+                self.host,
                 self.title,
                 self.header,
                 self.messages,
@@ -218,6 +224,12 @@ class Dashboard(W.VBox):
             tier.prefetch(self.state)
 
         self.state.prefetch(work)
+
+    def _theme_changed(self, change: dict[str, Any]) -> None:
+        """The page switched between light and dark: charts are drawn again to match."""
+        set_theme("dark" if change["new"] else "light")
+        for _key, page in self.pages.built():
+            page._changed("theme")
 
     # -- page switching ------------------------------------------------------------------------
     def show_page(self, name: str) -> None:

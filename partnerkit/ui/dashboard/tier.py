@@ -16,7 +16,12 @@ from typing import Any
 
 import ipywidgets as W
 
-from partnerkit.charts import figure_png, progress_over_time_chart, tier_progress_chart
+from partnerkit.charts import (
+    current_theme,
+    figure_png,
+    progress_over_time_chart,
+    tier_progress_chart,
+)
 from partnerkit.ui.dashboard import labels as L
 from partnerkit.ui.dashboard.base import Page
 from partnerkit.ui.dashboard.breakdown import BreakdownView
@@ -466,7 +471,8 @@ class TierPage(Page):
         h = st.history()
         perf = st.performance()
         self.time_chart.value = st.cached(
-            ("chart", st.partner_id, st.as_of, t.code, "progress", perf.tier, _keep_tier(st)),
+            ("chart", st.partner_id, st.as_of, t.code, "progress", perf.tier, _keep_tier(st),
+             current_theme()),
             lambda: figure_png(progress_over_time_chart(h, t, st.rules, st.as_of, tier=perf.tier,
                                                         keep=_keep_tier(st))),
         )
@@ -551,7 +557,8 @@ def tier_chart_png(st: DashboardState) -> bytes:
     s = st.standing()
     perf = st.performance()
     return st.cached(  # type: ignore[no-any-return]
-        ("chart", st.partner_id, st.as_of, t.code, "tier", perf.tier, _keep_tier(st)),
+        ("chart", st.partner_id, st.as_of, t.code, "tier", perf.tier, _keep_tier(st),
+             current_theme()),
         lambda: figure_png(tier_progress_chart(s, st.rules, st.as_of, t, tier=perf.tier,
                                                keep=_keep_tier(st))),
     )
