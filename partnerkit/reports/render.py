@@ -27,6 +27,7 @@ from partnerkit.reports.content import (
 )
 from partnerkit.reports.progress_section import progress_cards
 from partnerkit.reports.risks_section import credited_change, credited_value, keep_table, risks_box
+from partnerkit.ui.theme import THEME_CSS  # JupyterLab Light/Dark colours (issue 17)
 
 MAX_ROWS = 15  # rows per detail table; the rest is counted ("…and 12 more.")
 
@@ -265,7 +266,7 @@ class ReportView:
             date=t.date(c.as_of)
         )
         pid_label, month_word = t("Partner ID"), t("Report month")
-        body = f"""{CSS}<div class="pk-report"><section>
+        body = f"""{CSS}{THEME_CSS}<div class="pk-report"><section>
 <h1>{esc(title)} — {esc(c.partner_name)}</h1>
 <p class="muted">{esc(standing_line)}
 <span data-figure="data_as_of" data-value="{esc(c.data_as_of.isoformat() if c.data_as_of else "")}">{esc(data_note)}</span>

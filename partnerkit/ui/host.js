@@ -28,6 +28,18 @@ function render({ model, el }) {
 
   function attach(root) {
     root.setAttribute("data-lm-suppress-shortcuts", "true");
+    // Lumino matches a binding on the focused element itself before it walks up to the root
+    // (JupyterLab's command-mode keys select ":focus"), so each control gets it when focused.
+    const mark = (ev) => {
+      const t = ev.target;
+      if (t && t.setAttribute && !t.hasAttribute("data-lm-suppress-shortcuts"))
+        t.setAttribute("data-lm-suppress-shortcuts", "true");
+    };
+    root.addEventListener("focusin", mark, true);
+    undo.push(() => root.removeEventListener("focusin", mark, true));
+    if (root.contains(document.activeElement)) mark({ target: document.activeElement });
+    // In a JupyterLab/Notebook 7 notebook, not a Voila page: panels stay in the output area.
+    root.setAttribute("data-pk-host", root.closest(".jp-NotebookPanel") ? "notebook" : "page");
     const breaks = (model.get("breakpoints") || []).slice().sort((a, b) => a - b);
     const scroller = scrollerOf(root);
     const measure = () => {

@@ -66,7 +66,10 @@ _DASHBOARD = f"""
 .pk-dash .pk-band-low {{ background: {_tint("--pk-error", 22)}; }}
 .pk-dash .pk-band-medium {{ background: {_tint("--pk-warn", 22)}; }}
 .pk-dash .pk-band-high {{ background: {_tint("--pk-success", 22)}; }}
-.pk-dash .pk-link, .pk-dash a {{ color: var(--pk-link); }}
+.pk-dash .pk-link, .pk-dash a, .pk-dash .pk-progress-details summary {{
+  color: var(--pk-link); }}
+.pk-dash .pk-progress-item {{ background: var(--pk-bg-raised); border-color: var(--pk-border);
+  color: var(--pk-fg); }}
 .pk-dash .pk-msg-text-error, .pk-calculator .pk-msg-text-error {{ color: var(--pk-down); }}
 """
 
@@ -96,9 +99,18 @@ _REPORT = """
 
 # Panels are bounded by the visible height of what scrolls them (the notebook in JupyterLab,
 # the window in Voila): the host helper measures it into --pk-visible-height.
-_PANELS = """
-.pk-dash .pk-client-panel {
-  max-height: var(--pk-visible-height, 100vh) !important; overflow-y: auto; }
+_PANELS = f"""
+.pk-dash .pk-client-panel {{
+  max-height: var(--pk-visible-height, 100vh) !important; overflow-y: auto; }}
+/* In a notebook (not Voila) a narrow dashboard's panel is no full-window sheet over JupyterLab:
+   it opens above the table, full width, inside the output area. */
+.pk-dash[data-pk-host="notebook"][data-pk-below~="{PHONE}"] .pk-clients-body.pk-panel-open {{
+  flex-wrap: wrap !important; }}
+.pk-dash[data-pk-host="notebook"][data-pk-below~="{PHONE}"] .pk-clients-body .pk-client-panel {{
+  position: sticky !important; inset: auto !important; top: 0; order: -1;
+  width: 100% !important; max-width: 100% !important; flex: 0 0 100% !important;
+  height: auto !important; max-height: var(--pk-visible-height, 100vh) !important;
+  margin: 0 0 8px 0 !important; border-radius: 6px; z-index: 10; }}
 """
 
 # The calculator by its own width (alone, or beside the dashboard): labels above the fields.
@@ -114,8 +126,20 @@ _NARROW_CALCULATOR = f"""
 .pk-calculator .widget-tab, .pk-calculator .pk-figures {{ max-width: 100%; }}
 """
 
-THEME_RULES = (_VARIABLES + _DASHBOARD + _CALCULATOR + _REPORT + _PANELS + _NARROW_CALCULATOR
-               + ".pk-host { display: none !important; }\n")
+# The dashboard's client table in a narrow space (a JupyterLab output area beside the file
+# browser is ~1,000 px; a phone is below PHONE): the Links column goes (the row's Actions menu
+# opens the same CRM and account links) and the columns tighten, so every cell shows.
+_NARROW = f'.pk-dash[data-pk-below~="{NARROW}"]:not([data-pk-below~="{PHONE}"])'
+_NARROW_DASHBOARD = f"""
+{_NARROW} .pk-clients-body:not(.pk-panel-open) .pk-row .pk-col-7 {{ display: none; }}
+{_NARROW} .pk-clients-body:not(.pk-panel-open) .pk-row {{
+  grid-template-columns: minmax(128px,2fr) minmax(76px,.8fr) minmax(84px,.9fr)
+                         minmax(104px,1.5fr) 112px minmax(92px,1fr) minmax(92px,1fr) 104px
+                         !important; }}
+"""
+
+THEME_RULES = (_NARROW_DASHBOARD + _VARIABLES + _DASHBOARD + _CALCULATOR + _REPORT + _PANELS
+               + _NARROW_CALCULATOR + ".pk-host { display: none !important; }\n")
 THEME_CSS = f"<style>{THEME_RULES}</style>"
 
 # --- layout by the app's own width ---------------------------------------------------------------

@@ -42,7 +42,9 @@ class JupyterLab:
     log_path: Path
 
     def url(self, notebook: str) -> str:
-        return f"{self.base_url}lab/tree/{notebook}?token={self.token}"
+        # A workspace of its own, reset: only this notebook is open (none restored from before).
+        name = "w" + secrets.token_hex(4)
+        return f"{self.base_url}lab/workspaces/{name}/tree/{notebook}?token={self.token}&reset"
 
     def log_tail(self, lines: int = 40) -> str:
         try:
@@ -70,7 +72,6 @@ def start_jupyterlab(root: Path, *, extra_env: Mapping[str, str] | None = None,
     env = {
         **os.environ,
         "PARTNERKIT_AS_OF": TEST_AS_OF,
-        "MPLBACKEND": "agg",
         "JUPYTERLAB_SETTINGS_DIR": str(_settings(state / "settings")),
         "JUPYTERLAB_WORKSPACES_DIR": str(state / "workspaces"),
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
@@ -103,8 +104,10 @@ def start_jupyterlab(root: Path, *, extra_env: Mapping[str, str] | None = None,
 def open_notebook(page: Any, lab: JupyterLab, notebook: str) -> None:
     """Open `notebook` in JupyterLab and wait until its kernel is idle."""
     page.goto(lab.url(notebook))
-    page.wait_for_function("() => window.jupyterapp && document.querySelector('.jp-Notebook')",
-                           timeout=90_000)
+    page.wait_for_function(
+        """(name) => window.jupyterapp && document.querySelector('.jp-Notebook')
+                     && window.jupyterapp.shell.currentWidget?.title.label === name""",
+        arg=Path(notebook).name, timeout=90_000)
     wait_kernel_idle(page)
 
 
