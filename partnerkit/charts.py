@@ -201,11 +201,11 @@ def tier_progress_chart(
         total = left
         if keep_need is not None and keep_req is not None:
             kf = _f(keep_need)
-            ax.vlines(kf, y - 0.42, y + 0.42, colors=KEEP_LINE, linestyles="-", linewidth=1.8,
+            ax.vlines(kf, y - 0.42, y + 0.42, colors=pal["muted"], linestyles="-", linewidth=1.8,
                       zorder=3)
             mark = t("Keep {tier}: {points}").format(tier=keep_req.tier,
                                                     points=t.decimal(keep_need, 0))
-            ax.text(kf, y - 0.36, " " + mark, color=KEEP_LINE, fontsize=8, va="top",
+            ax.text(kf, y - 0.36, " " + mark, color=pal["muted"], fontsize=8, va="top",
                     ha="left", zorder=4)
         if need is not None:
             needf = _f(need)
@@ -225,7 +225,8 @@ def tier_progress_chart(
                 va="center", ha="left", fontsize=9, color=pal["text"], zorder=4)
         else:
             ax.text(total, y, "  " + t.decimal(Decimal(str(total)), 0) + "  · "
-                    + t("no minimum"), va="center", ha="left", fontsize=9, color=pal["text"], zorder=4)
+                    + t("no minimum"), va="center", ha="left", fontsize=9, color=pal["text"],
+                    zorder=4)
     right = xmax * 1.30
     for y, mark in far_marks:
         # Far out of reach: named at the edge with its number, off the scale.
@@ -353,10 +354,10 @@ def _tier_lines(ax: Any, hist: Any, n_past: int, dates: list[dt.date], t: Any, r
     if keep_req is not None and (req is None or keep_req.tier != req.tier):
         kf = _f(keep_req.total_min)
         top = max(top, kf)
-        ax.axhline(kf, color=KEEP_LINE, linestyle="-", linewidth=1.4)
+        ax.axhline(kf, color=_palette()["muted"], linestyle="-", linewidth=1.4)
         ax.text(dates[0], kf, " " + t("Keep {tier}: {points}").format(
             tier=keep_req.tier, points=t.decimal(keep_req.total_min, 0)),
-            color=KEEP_LINE, fontsize=8.5, va="bottom", ha="left")
+            color=_palette()["muted"], fontsize=8.5, va="bottom", ha="left")
     if req is not None:
         need = _f(req.total_min)
         mark = t("{tier}: {points}").format(tier=req.tier, points=t.decimal(req.total_min, 0))
