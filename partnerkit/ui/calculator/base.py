@@ -56,8 +56,15 @@ CSS = """
 .pk-calc-panel .pk-calculator .widget-inline-hbox > :not(.widget-label) {
   flex: 1 1 auto; width: auto !important; min-width: 0; }
 .pk-calc-panel .pk-hint-indent, .pk-calc-panel .pk-field-message div { margin-left: 0; }
+.pk-calc-panel .pk-calculator .widget-inline-hbox {
+  width: 100% !important; max-width: 100% !important; height: auto !important; }
+.pk-calc-panel .pk-calculator select, .pk-calc-panel .pk-calculator input {
+  max-width: 100%; box-sizing: border-box; }
 @media (max-width: 760px) {
-  .pk-calculator .widget-inline-hbox { flex-wrap: wrap; }
+  .pk-calculator .widget-inline-hbox { flex-wrap: wrap; width: 100% !important;
+                                       max-width: 100% !important; height: auto !important; }
+  .pk-calculator select, .pk-calculator input { max-width: 100%; box-sizing: border-box; }
+  .pk-calculator .widget-tab { width: 100% !important; }
   .pk-calculator .widget-inline-hbox > .widget-label {
     width: 100% !important; max-width: 100% !important; text-align: left !important;
     white-space: normal; overflow: visible; }

@@ -35,8 +35,8 @@ PAGE_SIZE = 25
 # Actions column is inside the row (and the table frame); with a panel open the table narrows
 # and the Products and client-currency columns give way (CSS, .pk-panel-open).
 ROW_COLUMNS = (
-    "minmax(150px,2fr) minmax(84px,.8fr) minmax(96px,.9fr) minmax(120px,1.5fr) "
-    "minmax(176px,1.2fr) minmax(104px,1fr) minmax(104px,1fr) 96px 112px"
+    "minmax(150px,2fr) minmax(126px,.8fr) minmax(96px,.9fr) minmax(120px,1.5fr) "
+    "minmax(150px,1.2fr) minmax(104px,1fr) minmax(104px,1fr) 96px 112px"
 )
 
 # Sort keys: msgid of the label -> (column, default descending?)
@@ -703,8 +703,13 @@ class ClientsPage(Page):
         usage = t.n("{n} tool", "{n} tools", int(r.get("tools_used") or 0)).format(
             n=t.decimal(int(r.get("tools_used") or 0), 0)
         )
+        # Two pills, each on one line; the cell may put the score under the tools.
+        usage_html = f'<span class="pk-badge">{esc(usage)}</span>'
         if band:
-            usage += " · " + t("score {score}").format(score=t.decimal(score, 0))
+            usage_html += (
+                f' <span class="pk-badge pk-band-{band.lower()}">'
+                f"{esc(t('score {score}').format(score=t.decimal(score, 0)))}</span>"
+            )
         mrr_p = r.get("mrr_partner_currency")
         mrr_c = r.get("mrr")
         crm, crm_why, acc, acc_why = self.links_for(r)
@@ -736,7 +741,7 @@ class ClientsPage(Page):
             f'<div class="pk-col-2">{esc(L.market(t, _text(r.get("market"))))}'
             f'<br><span class="pk-muted">{esc(_text(r.get("country")))}</span></div>',
             f'<div class="pk-col-3 pk-products" title="{esc(_text(r.get("products")))}">{esc(_text(r.get("products")))}</div>',  # noqa: E501
-            f'<div class="pk-col-4"><span class="pk-badge pk-band-{band.lower() if band else "none"}">{esc(usage)}</span></div>',  # noqa: E501
+            f'<div class="pk-col-4 pk-usage">{usage_html}</div>',
             f'<div class="pk-col-5 num pk-mrr-partner" data-label="{mrr_p_label}">'
             f'{esc(t.money(mrr_p, pcur) if _text(mrr_p) else "")}</div>',
             f'<div class="pk-col-6 num pk-mrr-client" data-label="{mrr_c_label}">'

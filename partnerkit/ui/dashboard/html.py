@@ -134,7 +134,8 @@ CSS = """
 .pk-client-grid { border: 1px solid var(--jp-border-color2, #cbd6e2); border-radius: 6px;
                    overflow-x: auto; }
 .pk-client-grid .widget-html, .pk-client-grid .widget-html-content { margin: 0; }
-.pk-row.pk-head > div { white-space: normal; overflow: visible; line-height: 1.2; }
+.pk-row.pk-head > div { white-space: normal; overflow: visible; line-height: 1.2;
+                        overflow-wrap: anywhere; }
 .pk-badge { display: inline-block; border-radius: 10px; padding: 0 8px; font-size: 12px;
             background: #eaf0f6; white-space: nowrap; }
 .pk-actions-btn { font: inherit; font-size: 12px; padding: 3px 8px; cursor: pointer;
@@ -193,8 +194,9 @@ CSS = """
 .pk-clients-body.pk-panel-open .pk-col-3, .pk-clients-body.pk-panel-open .pk-col-6,
 .pk-clients-body.pk-panel-open .pk-col-7 { display: none; }
 .pk-clients-body.pk-panel-open .pk-row {
-  grid-template-columns: minmax(120px,2fr) minmax(76px,.8fr) minmax(84px,.9fr) 176px
-                         minmax(96px,1fr) 104px !important; }
+  grid-template-columns: minmax(120px,2fr) minmax(126px,.8fr) minmax(96px,.9fr)
+                         minmax(120px,1fr) minmax(96px,1fr) 104px !important; }
+.pk-usage { white-space: normal; line-height: 1.6; }
 .pk-dialog { position: fixed !important; z-index: 1500; top: 50%; left: 50%;
              transform: translate(-50%, -50%); width: min(560px, calc(100vw - 24px));
              max-height: calc(100vh - 24px); overflow: auto; box-sizing: border-box;
