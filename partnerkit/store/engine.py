@@ -80,7 +80,7 @@ def make_engine(url: str | None = None, *, read_only: bool = False) -> Engine:
     url = normalise_url(url) if url else default_database_url()
     try:
         parsed = sa.engine.make_url(url)
-    except sa.exc.ArgumentError:
+    except (sa.exc.ArgumentError, ValueError):
         raise StoreError(f"database URL {safe_url(url)!r} is not valid: {_URL_HELP}") from None
     backend = parsed.get_backend_name()
     if backend not in ("sqlite", "postgresql"):

@@ -752,6 +752,7 @@ def import_file(
     """Validate the whole file, then write it in one transaction (idempotent: upsert on keys)."""
     if kind not in KINDS:
         raise ValueError(f"unknown import kind {kind!r}: use one of {', '.join(KINDS)}")
+    by = check_text(by, "who (--by)")
     store.get_partner(partner_id)
     if kind == "report-recipients":  # a column of the partner, not rows of a table (issue 14)
         from partnerkit.store.recipients import import_recipients
