@@ -151,10 +151,22 @@ def _local(jobs: Sequence[ReportJob], workers: int) -> Iterator[ReportResult]:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+def _worker_count(client, address: str) -> int:  # type: ignore[no-untyped-def]
+    """Workers the scheduler knows now; 0 when it does not answer within a few seconds (a
+    scheduler that never answers is treated like one without workers: the clock runs)."""
+    try:
+        info = client.sync(client.scheduler.identity, n_workers=-1, callback_timeout=5)
+    except TimeoutError:
+        return 0
+    except OSError:
+        raise _Stop(f"lost the connection to the Dask scheduler at {address}") from None
+    return len(info.get("workers") or {})
+
+
 def _workers(client, address: str, timeout: float, bar) -> None:  # type: ignore[no-untyped-def]
     """Wait until the scheduler has at least one worker; _Stop after `timeout` seconds."""
     started = time.monotonic()
-    while not client.scheduler_info().get("workers"):
+    while not _worker_count(client, address):
         waited = time.monotonic() - started
         if waited >= timeout:
             raise _Stop(
@@ -167,17 +179,27 @@ def _workers(client, address: str, timeout: float, bar) -> None:  # type: ignore
     bar.set_description_str("reports")
 
 
+def _silence_dask_logs() -> None:
+    """distributed configures its child loggers one by one (distributed.client: warning ...),
+    so the parent's level is not enough; tornado and asyncio log the same lost connection."""
+    names = ["distributed", "tornado", "tornado.application", "asyncio"]
+    names += [n for n in logging.root.manager.loggerDict if n.startswith("distributed.")]
+    for name in names:
+        logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+
+
 def _dask(jobs: Sequence[ReportJob], address: str, worker_timeout: float,
           bar) -> Iterator[ReportResult]:  # type: ignore[no-untyped-def]
     try:
-        from dask.distributed import Client, wait
+        from dask.distributed import Client
+        from dask.distributed import as_completed as dask_completed
     except ImportError:  # pragma: no cover - dask[distributed] is a dependency
         raise ValueError(
             "--scheduler needs dask[distributed]: pip install 'dask[distributed]'"
         ) from None
     # distributed logs every reconnection attempt ("Client lost the connection…" 19 times);
     # the batch says what happened once, in its summary.
-    logging.getLogger("distributed").setLevel(logging.CRITICAL)
+    _silence_dask_logs()
     try:
         client = Client(address, timeout="20s", set_as_default=False)
     except OSError as e:
@@ -191,31 +213,33 @@ def _dask(jobs: Sequence[ReportJob], address: str, worker_timeout: float,
         # pure=False: re-running a month must really re-run, never reuse a cached result.
         futures = client.map(run_job, list(jobs), pure=False, retries=0)
         pending = dict(zip(futures, jobs, strict=True))
+        # Not distributed.wait(): it needs a default client, and this one is not (a library
+        # call must not change the caller's Dask default).
+        completed = dask_completed(futures, loop=client.loop)
         no_worker_since: float | None = None
         while pending:
             if client.status not in ("running", "connecting"):
                 raise _Stop(f"lost the connection to the Dask scheduler at {address}")
-            try:
-                finished, _ = wait(list(pending), timeout=1.0, return_when="FIRST_COMPLETED")
-            except TimeoutError:
-                finished = set()
-            except OSError:
-                raise _Stop(f"lost the connection to the Dask scheduler at {address}") from None
+            finished = [f for f in completed.next_batch(block=False) if f in pending]
+            if not finished:
+                time.sleep(0.5)
             for fut in finished:
                 job = pending.pop(fut)
                 try:
                     yield fut.result()
-                except Exception as e:  # a worker lost mid-task, too many times
+                except Exception as e:  # a worker lost mid-task, too many times; or the client
+                    if client.status != "running" or "Cancelled" in type(e).__name__:
+                        # ... lost the scheduler: every future is cancelled at once. Said once;
+                        # the results come from the disk (reconcile).
+                        raise _Stop(
+                            f"lost the connection to the Dask scheduler at {address}"
+                        ) from None
                     yield ReportResult(job.partner_id, job.month, "failed",
                                        f"Dask worker failed: {type(e).__name__}: {e}")
             if finished:
                 no_worker_since = None
                 continue
-            try:
-                has_workers = bool(client.scheduler_info().get("workers"))
-            except OSError:
-                raise _Stop(f"lost the connection to the Dask scheduler at {address}") from None
-            if has_workers:
+            if _worker_count(client, address):
                 no_worker_since = None
                 continue
             no_worker_since = no_worker_since or time.monotonic()
@@ -261,8 +285,10 @@ def reconcile(summary: BatchSummary, jobs: Sequence[ReportJob], since: float) ->
             summary.results.append(ReportResult(job.partner_id, job.month, "done", files=files,
                                                 headline=headline))
         else:
+            # Counted as "not started", listed in the index with the reason, and not printed
+            # once per partner: the STOPPED/INTERRUPTED line already says why, once.
             summary.results.append(ReportResult(
-                job.partner_id, job.month, "cancelled" if summary.interrupted else "failed",
+                job.partner_id, job.month, "cancelled",
                 NOT_STARTED if summary.interrupted else f"not run: {summary.problem}"))
 
 
