@@ -223,4 +223,127 @@ def run(quick: bool = False, smoke: bool = False) -> tuple[list[Figure], list[st
                 up = rates["2 workers, warm kernels"] / rates["1 worker, warm kernels"]
                 figures.append(Figure(SCENARIO, "speed-up, 2 workers over 1, warm kernels", up,
                                       "×", None, "≥ 1.7×", up >= 1.7))
+    pdf_figures, pdf_notes = pdf_run(quick, smoke)
+    return figures + pdf_figures, notes + pdf_notes
+
+
+# ---------------------------------------------------------------- PDFs (issue 14)
+
+
+def _static_twin(report_html: str) -> str:
+    """The floor's page: a static HTML page of the same size as the report — the report's own
+    charts (same data URIs) and as much plain text as the report shows, padded to the same
+    byte count — with no notebook template and no report CSS."""
+    import html
+    import re
+
+    images = re.findall(r"<img [^>]*>", report_html)
+    text = re.sub(r"<[^>]+>", " ", re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", report_html,
+                                          flags=re.S))
+    text = html.escape(" ".join(text.split()))
+    words = text.split(" ")
+    paragraphs = [" ".join(words[i:i + 80]) for i in range(0, len(words), 80)]
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    first = images[0] if images else ""
+    page = (f"<!DOCTYPE html><html><head><meta charset='utf-8'></head><body>{first}"
+            f"{body}{''.join(images[1:])}</body></html>")
+    pad = len(report_html.encode()) - len(page.encode()) - 7
+    return page.replace("</body>", f"<!--{'x' * max(pad, 0)}--></body>", 1)
+
+
+def _cold_print(html_file: Path, pdf: Path) -> float:
+    """The old way: one Chromium process per PDF (what the runner did before issue 14)."""
+    import subprocess
+
+    t0 = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="pk-chromium-cold-") as profile:
+        subprocess.run(["/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                        "--no-first-run", "--disable-background-networking",
+                        "--disable-component-update", "--disable-sync", "--disable-extensions",
+                        f"--user-data-dir={profile}", "--no-pdf-header-footer",
+                        f"--print-to-pdf={pdf}", html_file.resolve().as_uri()],
+                       capture_output=True, check=True, timeout=120)
+    return time.perf_counter() - t0
+
+
+def pdf_run(quick: bool = False, smoke: bool = False) -> tuple[list[Figure], list[str]]:
+    """Warm-Chromium PDFs against the floor "a warm Chromium printing a static HTML page of the
+    same size", measured side by side, and batches with and without PDFs on 2 workers."""
+    from partnerkit.reports.batch import run_batch
+    from partnerkit.reports.pdf import Browser
+    from partnerkit.reports.runner import ReportJob, run_report
+    from partnerkit.store.demo import DEMO_PARTNER_IDS, create_demo
+
+    os.environ["PARTNERKIT_AS_OF"] = AS_OF
+    os.environ.setdefault("PARTNERKIT_NO_PROGRESS", "1")
+    runs = 2 if smoke else 5 if quick else 10
+    batch = 0 if smoke else 12 if quick else 30
+    figures: list[Figure] = []
+    notes: list[str] = []
+    load = Path("/proc/loadavg").read_text().split()[:3]
+    with tempfile.TemporaryDirectory(prefix="pk-bench-pdf-") as tmp:
+        folder = Path(tmp)
+        url = f"sqlite:///{folder / 'demo.db'}"
+        create_demo(url, today=dt.date.fromisoformat(AS_OF))
+        result = run_report(ReportJob(partner_id=DEMO_PARTNER_IDS[2], month=_months(1)[0],
+                                      db_url=url, out_dir=str(folder / "one"), pdf=False))
+        report = Path(result.files["html"])
+        twin = folder / "static.html"
+        twin.write_text(_static_twin(report.read_text(encoding="utf-8")), encoding="utf-8")
+        browser = Browser()
+        try:
+            browser.print_pdf(twin, folder / "first.pdf")  # start + first page, not counted
+            floor, warm = [], []
+            for i in range(runs):  # alternate, so a load change hits both alike
+                t0 = time.perf_counter()
+                browser.print_pdf(twin, folder / f"static-{i}.pdf")
+                floor.append(time.perf_counter() - t0)
+                t0 = time.perf_counter()
+                browser.print_pdf(report, folder / f"report-{i}.pdf")
+                warm.append(time.perf_counter() - t0)
+        finally:
+            browser.close()
+        cold = [_cold_print(report, folder / f"cold-{i}.pdf") for i in range(min(runs, 3))]
+        fl, w = median(floor), median(warm)
+        figures.append(Figure(SCENARIO, "one report's PDF, warm Chromium, wall", w, "s", fl,
+                              "≤ 0.5 s", w <= 0.5, runs, samples=warm))
+        figures.append(Figure(SCENARIO, "one report's PDF, a Chromium started per PDF (before)",
+                              median(cold), "s", fl, runs=len(cold), samples=cold))
+        notes.append(f"PDF floor: the same warm Chromium printing a static HTML page of the same "
+                     f"size ({report.stat().st_size:,} bytes: the report's charts and text, no "
+                     f"template), median {fmt(fl, 's')} of {runs}; the report's PDF "
+                     f"{fmt(w, 's')} ({w / fl:.2f}× floor); one Chromium per PDF "
+                     f"{fmt(median(cold), 's')}. Load average at start: {' '.join(load)}.")
+        if batch:
+            months = _months((batch + len(DEMO_PARTNER_IDS) - 1) // len(DEMO_PARTNER_IDS))
+            pairs = [(p, m) for m in months for p in DEMO_PARTNER_IDS][:batch]
+            for label, pdf in (("2 workers, warm kernels, with PDFs", True),
+                               ("2 workers, warm kernels, no PDF", False)):
+                jobs = [ReportJob(partner_id=p, month=m, db_url=url, pdf=pdf,
+                                  out_dir=str(folder / label.replace(" ", "_").replace(",", "")))
+                        for p, m in pairs]
+                t0 = time.perf_counter()
+                summary = run_batch(jobs, workers=2, progress=False, warm_kernels=True)
+                secs = time.perf_counter() - t0
+                rate = summary.done / secs * 60
+                target = ("≥ 50/min", rate >= 50) if pdf else ("", None)
+                figures.append(Figure(SCENARIO, f"batch of {len(jobs)}, {label}", rate,
+                                      "reports/min", None, target[0], target[1], runs=1,
+                                      note=f"{summary.done} done, {summary.failed} failed in "
+                                           f"{secs:.1f} s"))
+                notes.append(f"batch {label}: {summary.done} done, {summary.failed} failed in "
+                             f"{secs:.1f} s ({rate:.1f}/min); load average after: "
+                             f"{' '.join(Path('/proc/loadavg').read_text().split()[:3])}.")
     return figures, notes
+
+
+if __name__ == "__main__":  # python bench/bench_reports.py --pdf [--quick]: only the PDF part
+    import sys
+
+    if "--pdf" in sys.argv:
+        figs, lines = pdf_run(quick="--quick" in sys.argv)
+        for f in figs:
+            print(f"{f.name}: {f.median:.3f} {f.unit} (floor {f.floor}) target {f.target} "
+                  f"{'PASS' if f.passed else 'FAIL' if f.passed is False else ''} {f.note}")
+        for line in lines:
+            print(line)
