@@ -289,6 +289,10 @@ def test_the_totals_and_the_list_speak_portuguese_and_close(tier_page: Any) -> N
             save_screenshot(page, "changes-clients-pt_PT-390x844")
         finally:
             page.set_viewport_size(DESKTOP)
+        page.keyboard.press("Escape")  # closes the list, as the dashboard's panels do
+        expect(page.locator(".pk-behind-list")).to_be_hidden()
+        button.click()
+        expect(page.locator(".pk-behind-list")).to_be_visible()
         page.locator(".pk-behind-close").click()
         expect(page.locator(".pk-behind-list")).to_be_hidden()
     finally:

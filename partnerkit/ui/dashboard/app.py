@@ -325,6 +325,12 @@ class Dashboard(W.VBox):
         if page == "clients":
             self.clients.close_top()
         elif page == "tier":
+            behind = getattr(getattr(self.tier, "changes", None), "behind", None)
+            ids = self.tier_tab_ids()
+            if (behind is not None and behind.key is not None and "changes" in ids
+                    and self.tier.tabs.selected_index == ids.index("changes")):
+                behind.hide()  # issue 18: the clients behind a Tier point changes total
+                return
             bd = getattr(self.tier, "_breakdown", None)  # never built just to be closed
             if bd is not None and getattr(bd, "selected", None):
                 bd.close_client()

@@ -61,6 +61,7 @@ class ClientsBehind:
         self.style = W.HTML(STYLE)
         self.totals = W.ToggleButtons(options=[], index=None, style={"button_width": "auto"})
         self.totals.add_class("pk-behind-totals")
+        self.totals.add_class("pk-opens-panel")  # a click here is not "elsewhere" (issue 11)
         self.totals.observe(g(lambda: self.t("Could not list the clients"))(self._picked),
                             "index")
         self.list_html = W.HTML()
@@ -87,6 +88,7 @@ class ClientsBehind:
             layout=W.Layout(flex_flow="row wrap", align_items="center"))],
             layout=W.Layout(display="none"))
         self.panel.add_class("pk-behind-list")
+        self.panel.add_class("pk-closable")  # Esc and a click elsewhere close it (the bridge)
         self.widget = W.VBox([self.style, self.totals, self.panel])
         self.widget.add_class("pk-behind")
         self._quiet = False
