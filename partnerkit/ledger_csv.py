@@ -313,6 +313,14 @@ class _Block:
     event_id: Any  # pyarrow string array
 
 
+def _narrow(values: np.ndarray, bound: int) -> np.ndarray:
+    """`values` (all in 0 .. bound-1) in the smallest integer type that holds them."""
+    for dtype in (np.int8, np.int16, np.int32):
+        if bound <= np.iinfo(dtype).max:
+            return values.astype(dtype, copy=False)
+    return values.astype(np.int64, copy=False)
+
+
 _TEXT_COLUMNS = ("client_id", "client_name", "deal_type", "currency", "country", "product_line")
 
 
@@ -432,8 +440,12 @@ class _Reader:
              date: np.ndarray, first: np.ndarray, units: np.ndarray, others: np.ndarray,
              event_id: Any) -> None:
         self.rows += len(lines)
-        self.blocks.append(_Block(lines, kind, codes, date, first, units,
-                                  np.asarray(others, dtype=np.int64), event_id))
+        # Kept small until the Ledger is built (10M rows live here at once): the smallest
+        # integer types that hold the values so far; np.concatenate widens where they differ.
+        small = {name: _narrow(c, len(self.cats[name].values)) for name, c in codes.items()}
+        self.blocks.append(_Block(lines.astype(np.int32), kind.astype(np.int8), small, date,
+                                  first, units, _narrow(others, int(others.max(initial=0)) + 1),
+                                  event_id))
 
     def _flagged(self, columns: dict[str, Any], lines: np.ndarray, bad: np.ndarray,
                  keep: np.ndarray) -> None:
@@ -472,41 +484,46 @@ class _Reader:
         return set(lines)
 
     def ledger(self) -> tuple[Ledger, np.ndarray]:
-        """The Ledger in file order, and each row's line."""
+        """The Ledger in file order, and each row's line. Built column by column, each column's
+        block pieces dropped once joined (10M rows: the peak holds one copy, not two)."""
         import pandas as pd
         import pyarrow as pa
 
         blocks = [b for b in self.blocks if len(b.lines)]
+        self.blocks = []
         if not blocks:  # the empty ledger, exactly as the row-by-row reader makes it
             return Ledger.from_records([]), np.zeros(0, dtype=np.int64)
-        lines = np.concatenate([b.lines for b in blocks]) if blocks else np.zeros(0, np.int64)
+        lines = np.concatenate([b.lines for b in blocks])
         order = None if np.all(lines[1:] > lines[:-1]) else np.argsort(lines, kind="stable")
 
-        def cat(get: Callable[[_Block], np.ndarray], dtype: Any) -> np.ndarray:
-            out = np.concatenate([get(b) for b in blocks]) if blocks else np.zeros(0, dtype)
+        def joined(field_name: str, key: str = "") -> np.ndarray:
+            parts = []
+            for b in blocks:
+                store = b.codes if key else b.__dict__
+                parts.append(store.pop(key or field_name))
+            out = np.concatenate(parts)
+            del parts
             return out if order is None else out[order]
 
         ids = pa.chunked_array([b.event_id for b in blocks], type=pa.string())
+        for b in blocks:
+            b.event_id = None
         if order is not None:
             ids = ids.take(pa.array(order))
-        kind = cat(lambda b: b.kind, np.int8).astype(np.int32)
-        data: dict[str, Any] = {
-            "event_id": pd.Series(ids.to_pandas() if len(ids) else pd.Series([], dtype="str")),
-            "kind": self.cats["kind"].categorical(kind),
-        }
-        def codes(name: str) -> np.ndarray:
-            return cat(lambda b: b.codes[name], np.int32)
-
+        data: dict[str, Any] = {"event_id": ids.to_pandas()}
+        del ids
+        data["kind"] = self.cats["kind"].categorical(joined("kind"))
         for name in ("client_id", "client_name"):
-            data[name] = self.cats[name].categorical(codes(name))
-        data["date"] = cat(lambda b: b.date, "datetime64[D]").astype("datetime64[ns]")
-        data["deal_type"] = self.cats["deal_type"].categorical(codes("deal_type"))
-        data["amount_units"] = cat(lambda b: b.units, np.int64)
+            data[name] = self.cats[name].categorical(joined("codes", name))
+        data["date"] = joined("date").astype("datetime64[ns]")
+        data["deal_type"] = self.cats["deal_type"].categorical(joined("codes", "deal_type"))
+        data["amount_units"] = joined("units")
         for name in ("currency", "country", "product_line"):
-            data[name] = self.cats[name].categorical(codes(name))
-        data["first_sold"] = cat(lambda b: b.first, "datetime64[D]").astype("datetime64[ns]")
-        data["other_partners"] = cat(lambda b: b.others, np.int64)
+            data[name] = self.cats[name].categorical(joined("codes", name))
+        data["first_sold"] = joined("first").astype("datetime64[ns]")
+        data["other_partners"] = joined("others").astype(np.int64, copy=False)
         frame = pd.DataFrame(data, copy=False)
+        del data
         return Ledger.from_frame(frame), (lines if order is None else lines[order])
 
 
