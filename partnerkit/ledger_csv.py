@@ -524,6 +524,7 @@ class _Reader:
         data["other_partners"] = joined("others").astype(np.int64, copy=False)
         frame = pd.DataFrame(data, copy=False)
         del data
+        pa.default_memory_pool().release_unused()  # the blocks' text: back to the system
         return Ledger.from_frame(frame), (lines if order is None else lines[order])
 
 
