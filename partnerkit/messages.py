@@ -350,3 +350,9 @@ ENGLISH.update({
     ),
     "risk.none": "Nothing is at risk: no tier minimum is missed in the projection",
 })
+
+# -- issue 12: gates partnerkit does not compute, shown with the tier's requirements ---------------
+ENGLISH.update({
+    "gate.invitation": "{tier} is by invitation from HubSpot (not checked by partnerkit)",
+    "gate.other": "{tier} also needs {requirement} (not checked by partnerkit)",
+})

@@ -542,9 +542,13 @@ class ReportView:
                 f"{esc(self.tier(getattr(c.credited, 'next_review_tier', None)))}</span>. "
                 f'<span class="muted">{esc(self.message(c.next_review_message))}</span></p>'
             )
+        from partnerkit.rules_io import load_rules
+        from partnerkit.ui.gates import gates_html
+
+        gates = gates_html(load_rules(self._rules_file or None), c.next_tier, c.as_of, t.code)
         return HTML(
             f'<div class="pk-report"><section><h2>{esc(self.L["Gap to the next tier"])}</h2>'
-            f"{gap}{review}</section></div>"
+            f"{gap}{gates}{review}</section></div>"
         )
 
     def rules_used(self) -> HTML:

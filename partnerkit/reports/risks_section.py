@@ -49,6 +49,17 @@ def credited_change(view: Any) -> str:
             f"{esc(say(m, t.code))}</span>{tail}")
 
 
+def projection_note(view: Any) -> str:
+    """A month end after the data's last day is a projection (no new deals assumed)."""
+    from partnerkit.messages import msg
+
+    c, t = view.c, view.t
+    if c.data_as_of is None or c.as_of <= c.data_as_of:
+        return ""
+    text = say(msg("credited.projection", date=c.as_of, last=c.data_as_of), t.code)
+    return f'<p class="muted" data-figure="projection" data-value="yes"><em>{esc(text)}</em></p>'
+
+
 def risks_box(view: Any) -> str:
     """"Risks this month": every tier risk at month end, soonest first, with its date."""
     c, t = view.c, view.t
@@ -57,15 +68,15 @@ def risks_box(view: Any) -> str:
         from partnerkit.messages import msg
 
         text = say(msg("risk.none"), t.code)
-        return (f'{CSS}<div class="risks-box none" data-figure="risks" data-value="0">'
-                f"<h2>{esc(title)}</h2><p>{esc(text)}</p></div>")
+        return (f'{CSS}{projection_note(view)}<div class="risks-box none" data-figure="risks" '
+                f'data-value="0"><h2>{esc(title)}</h2><p>{esc(text)}</p></div>')
     items = []
     for i, r in enumerate(c.risks):
         items.append(
             f'<li data-risk="{i}" data-kind="{esc(r.kind)}" data-date="{r.date.isoformat()}">'
             f'<span class="when">{esc(t.date(r.date))}</span> — {esc(say(r.message, t.code))}</li>')
-    return (f'{CSS}<div class="risks-box" data-figure="risks" data-value="{len(c.risks)}">'
-            f'<h2>{esc(title)}</h2><ul>{"".join(items)}</ul></div>')
+    return (f'{CSS}{projection_note(view)}<div class="risks-box" data-figure="risks" '
+            f'data-value="{len(c.risks)}"><h2>{esc(title)}</h2><ul>{"".join(items)}</ul></div>')
 
 
 def keep_table(view: Any) -> str:

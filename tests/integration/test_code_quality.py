@@ -14,6 +14,7 @@ PURE_CORE = [
     "partnerkit/standing.py", "partnerkit/tiers.py",
     "partnerkit/progress.py", "partnerkit/retention.py", "partnerkit/program_progress.py",
     "partnerkit/risks.py", "partnerkit/tier_history.py", "partnerkit/changes.py",
+    "partnerkit/gates.py",
 ]
 FORBIDDEN_IN_CORE = ("ipywidgets", "sqlalchemy", "voila", "papermill", "matplotlib", "open(",
                      "pathlib", "partnerkit.store", "partnerkit.ui", "partnerkit.reports")

@@ -24,6 +24,7 @@ from partnerkit.ui.calculator.fields import (
     DateField,
     set_options_keeping,
 )
+from partnerkit.ui.gates import gates_html
 from partnerkit.ui.widgets_common import esc
 
 if TYPE_CHECKING:
@@ -262,7 +263,9 @@ class TargetTab(_ClientTab):
         self.problem.clear()
         self.gaps = rows
         self.result = perf
-        self.table.value = self.table_html(rows, currency, tier)
+        # Elite's gates partnerkit does not compute (issue 12), with its requirements.
+        self.table.value = self.table_html(rows, currency, tier) + gates_html(
+            rules, tier, on, self.t.code)
         self.how.value = self.how_html(perf, tier)
         self.note.value = self.estimate_note(refs, rules, on)
 

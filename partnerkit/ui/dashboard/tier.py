@@ -40,6 +40,7 @@ from partnerkit.ui.dashboard.risks import (
 )
 from partnerkit.ui.dashboard.state import EXPIRING_DAYS, INITIAL, DashboardState
 from partnerkit.ui.dashboard.tier_history_form import TierHistoryForm
+from partnerkit.ui.gates import gates_html
 
 
 def requirement_label(t: Any, name: str) -> str:
@@ -342,7 +343,8 @@ class TierPage(Page):
             return
         perf = self.state.performance()
         rows = self._req_rows(perf, tier)
-        self.get_to_table.value = table(
+        self.get_to_table.value = gates_html(self.state.rules, tier, self.state.as_of,
+                                             t.code) + table(
             [
                 t("Requirement"),
                 t("Required for {tier}").format(tier=tier),

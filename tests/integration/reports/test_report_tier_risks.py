@@ -119,3 +119,17 @@ def test_every_month_the_report_and_the_cli_give_the_same_credited_tier(
             cli["credited_tier"] if cli["credited_tier"] != "Untiered" else None,
             cli["credited_tier_basis"]), (pid, month)
         assert head["risks"] == cli["risks"], (pid, month)
+
+
+def test_a_month_ending_after_the_data_is_labelled_a_projection(demo: str) -> None:
+    soup = summary(demo, "br-paulista", "2026-12")  # data as of 2026-12-02
+    note = soup.select_one('[data-figure="projection"]')
+    assert note is not None and "no new deals assumed" in note.get_text()
+    assert summary(demo, "br-paulista", "2026-11").select_one('[data-figure="projection"]') is None
+
+
+def test_the_gap_to_elite_lists_its_other_gates(demo: str) -> None:
+    view = load_report(partner_id="br-paulista", month="2026-11", db_url=demo)
+    assert view.c.next_tier == "Elite"
+    text = BeautifulSoup(str(view.next_tier()), "html.parser").get_text(" ", strip=True)
+    assert "Elite is by invitation from HubSpot" in text and "100 certifications" in text

@@ -164,3 +164,19 @@ def test_the_banner_speaks_portuguese(tmp_path: Path) -> None:
     tier = open_tier(d)
     text = text_of(tier.risks_html.value)
     assert "Certificação" in text or "certificação" in text
+
+
+def test_get_to_elite_lists_its_other_gates(tmp_path: Path) -> None:
+    d = make_dashboard(tmp_path)
+    tier = open_tier(d)
+    tier.get_to.value = "Elite"
+    text = text_of(tier.get_to_table.value)
+    assert "Elite is by invitation from HubSpot" in text
+    assert "100 certifications" in text
+
+
+def test_the_tier_charts_caption_names_the_keep_line(tmp_path: Path) -> None:
+    d = make_dashboard(tmp_path)
+    tier = open_tier(d)
+    keep = d.state.credited_basis().tier
+    assert f'data-line="keep" data-tier="{keep}"' in tier.progress_heading.value
