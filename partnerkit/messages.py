@@ -312,12 +312,12 @@ ENGLISH.update({
     "credited.projection": "{date} is after the last ledger date {last}: a projection "
                            "(no new deals assumed)",
     "risk.below_minimum": (
-        "On {date} your projected {requirement} points ({projected}) fall below {tier}'s minimum "
-        "of {required}: short by {shortfall}"
+        "On {date} your projected {requirement} points ({projected:points}) fall below "
+        "{tier}'s minimum of {required:points}: short by {shortfall:points}"
     ),
     "risk.below_minimum_now": (
-        "Your {requirement} points ({projected}) are already below {tier}'s minimum of "
-        "{required}: short by {shortfall}"
+        "Your {requirement} points ({projected:points}) are already below {tier}'s minimum of "
+        "{required:points}: short by {shortfall:points}"
     ),
     "risk.projection_basis": "projection from {as_of}: no new deals, sold points expire on their "
                              "dates, managed points stay at the latest month",
@@ -341,12 +341,12 @@ ENGLISH.update({
         "keep {tier}"
     ),
     "risk.points_expiring": (
-        "{points} sold points expire on {date}; then your {requirement} points ({projected}) no "
-        "longer meet {tier}'s minimum of {required}"
+        "{points:points} sold points expire on {date}; then your {requirement} points "
+        "({projected:points}) no longer meet {tier}'s minimum of {required:points}"
     ),
     "risk.gold_deadline": (
         "Reach {tier} by {date} ({months} months after joining on {joined}): short by "
-        "{shortfall} {requirement} points today"
+        "{shortfall:points} {requirement} points today"
     ),
     "risk.none": "Nothing is at risk: no tier minimum is missed in the projection",
 })

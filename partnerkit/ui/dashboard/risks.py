@@ -139,6 +139,7 @@ class NotRecorded:
     message: Message
     next_review_tier: str | None = None
     next_review_outcome: str = ""
+    next_review_message: Message | None = None  # no credited tier: no review outcome to tell
     held_until: dt.date | None = None
     since: dt.date | None = None
 
