@@ -169,6 +169,9 @@ TERMS: dict[str, dict[str, str]] = {
     "rule_table": {"rates": "rates", "currencies": "currencies",
                    "growth_markets": "growth_markets", "tiers": "tiers", "policy": "policy"},
     "tier": {"Untiered": "Untiered"},
+    "renewal_status": {"pending": "pending", "confirmed": "confirmed", "renewed": "renewed",
+                       "cancellation requested": "cancellation requested",
+                       "cancellation_requested": "cancellation requested"},
     "credited_basis": {"recorded": "recorded", "computed": "computed",
                        "not recorded": "not recorded"},
 }

@@ -151,6 +151,13 @@ class ReportView:
             text, raw = str(value), str(value)
         return f'<span data-figure="{esc(name)}" data-value="{esc(raw)}">{esc(text)}</span>'
 
+    def term(self, kind: str, value: Any) -> str:
+        """A stored code (a deal type, a renewal status) as the program word in the language."""
+        from partnerkit.messages import Term
+        from partnerkit.ui.message_text import term_text
+
+        return term_text(Term(kind, str(value)), self.t.code)
+
     def message(self, message: Any) -> str:
         """A core message (an explanation, a review reason) in the report's language."""
         return self.t.message(message) if message is not None else ""
@@ -209,6 +216,8 @@ class ReportView:
                 v = getattr(row, col)
                 if kind in ("points", "signed"):
                     cells.append(f'<td class="num">{self.fig(f"{figure}.{i}.{col}", v, kind)}</td>')
+                elif kind.startswith("term:"):
+                    cells.append(f"<td>{esc(self.term(kind[5:], v))}</td>")
                 elif kind == "date":
                     d = v.date() if isinstance(v, dt.datetime) else v
                     cells.append(f"<td>{esc(self.t.date(d)) if d else ''}</td>")
@@ -441,7 +450,7 @@ class ReportView:
                 shown,
                 [
                     ("client_name", t("Client"), "text"),
-                    ("deal_type", t("Deal type"), "text"),
+                    ("deal_type", t("Deal type"), "term:deal_type"),
                     ("expires_on", t("Expires on"), "date"),
                     ("points", t("Points"), "points"),
                 ],
@@ -471,7 +480,8 @@ class ReportView:
         ]
         r = r.sort_values(["overdue", "renewal_date"], ascending=[False, True], kind="stable")
         r["status_text"] = [
-            f"{t('Overdue')} — {st}" if late else str(st)
+            f"{t('Overdue')} — {self.term('renewal_status', st)}" if late
+            else self.term("renewal_status", st)
             for late, st in zip(r["overdue"], r["status"], strict=True)
         ]
         n_overdue = int(r["overdue"].sum())

@@ -339,10 +339,27 @@ body,.jp-RenderedHTMLCommon{font-family:system-ui,'Noto Sans','DejaVu Sans','Not
 </style>"""
 
 
-def to_html(nb: Any, title: str) -> str:
+def report_title(name: str, month: str, locale: str) -> str:
+    """The HTML/PDF title in the report's language, the month as a month ("novembro de 2026")."""
+    from babel.dates import format_skeleton
+
+    from partnerkit.ui.i18n import translator
+
+    t = translator(locale or "en", domain="report")
+    try:
+        year, mon = (int(x) for x in str(month).split("-")[:2])
+        shown = str(format_skeleton("yMMMM", dt.date(year, mon, 1), locale=t.locale))
+    except ValueError:
+        shown = str(month)
+    return t("Tier report — {name} — {month}").format(name=name, month=shown)
+
+
+def to_html(nb: Any, title: str, locale: str = "en") -> str:
     body, _ = _html_exporter().from_notebook_node(
         _drop_noise(nb), resources={"metadata": {"name": title}}
     )
+    # The page's language is the report's (screen readers, hyphenation, the PDF's metadata).
+    body = re.sub(r"<html\b[^>]*>", f'<html lang="{locale.replace("_", "-")}">', body, count=1)
     # The report needs no JavaScript; remote scripts (require.js, MathJax CDNs) only slow the
     # PDF printer down and fail offline.
     body = _SCRIPT_SRC.sub("", body)
@@ -413,7 +430,8 @@ def run_report(job: ReportJob) -> ReportResult:
             raise
         headline = headline_of(nb)
         html = tmp / f"{paths.slug}.html"
-        html.write_text(to_html(nb, f"Tier report — {name} — {job.month}"), encoding="utf-8")
+        html.write_text(to_html(nb, report_title(name, job.month, job.locale), job.locale),
+                        encoding="utf-8")
         produced = ["ipynb", "html"]
         if job.pdf:
             to_pdf(html, tmp / f"{paths.slug}.pdf", job.paper)

@@ -156,6 +156,21 @@ class ClientPanel:
             return L.renewal_status(t, str(v))
         return str(v)
 
+    def _company_value(self, key: str, value: Any) -> str:
+        if key == "status" and not _is_blank(value):  # the client's, not a renewal's, status
+            return L.client_status(self.t, str(value))
+        if key == "industry" and not _is_blank(value):  # HubSpot translates its industries
+            return self._term("industry", value)
+        return self._fmt(key, value)
+
+    def _term(self, kind: str, value: Any) -> str:
+        """A HubSpot word stored in English (an industry, an app) as HubSpot's Portuguese UI
+        shows it; unknown values (a user's own) as stored."""
+        from partnerkit.messages import Term
+        from partnerkit.ui.message_text import term_text
+
+        return term_text(Term(kind, str(value)), self.t.code)
+
     def _frame_html(self, df: pd.DataFrame, columns: list[str], empty: str) -> str:
         t = self.t
         cols = [c for c in columns if c in df.columns]
@@ -189,7 +204,8 @@ class ClientPanel:
             "ended_reason",
         ]
         rows = "".join(
-            f"<tr><th>{esc(L.column(t, k))}</th><td>{esc(self._fmt(k, company.get(k)))}</td></tr>"
+            f"<tr><th>{esc(L.column(t, k))}</th><td>{esc(self._company_value(k, company.get(k)))}"
+            "</td></tr>"
             for k in keys
             if not _is_blank(company.get(k))
         )
@@ -266,7 +282,8 @@ class ClientPanel:
         if "product" in df:
             for product, g in df.groupby("product", sort=True):
                 apps = ", ".join(
-                    sorted(str(a) for a in g.get("app", pd.Series(dtype=str)) if not _is_blank(a))
+                    sorted(self._term("app", a) for a in g.get("app", pd.Series(dtype=str))
+                           if not _is_blank(a))
                 )
                 rows.append([product, apps])
         when = (

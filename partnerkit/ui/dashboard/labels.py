@@ -43,6 +43,11 @@ def point_status(t: Any, value: str) -> str:
     }.get(value, value)
 
 
+def client_status(t: Any, value: str) -> str:
+    """A client's stored status ("active", "ended") in the chosen language (issue 13)."""
+    return {"active": t("Active"), "ended": t("Services ended")}.get(value, value)
+
+
 def renewal_status(t: Any, value: str) -> str:
     return {
         "pending": t("Pending"),

@@ -415,8 +415,9 @@ class TierPage(Page):
         )
         lis = "".join(f'<li class="{cls}">{esc(text)}</li>' for cls, text in items)
         detail = ""
-        if c.next_review_message is not None:  # the core's reason, in the chosen language
-            reason = t.message(c.next_review_message)
+        reason_message = getattr(c, "next_review_message", None)
+        if reason_message is not None:  # the core's reason, in the chosen language
+            reason = t.message(reason_message)
             detail = f'<div class="pk-muted pk-review-detail">{esc(reason)}</div>'
         return (
             f'<h3>{esc(t("Tier Insights"))}</h3><div class="pk-card pk-insights"><ul>{lis}</ul>'

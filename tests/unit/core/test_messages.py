@@ -161,3 +161,16 @@ def test_english_rendering_is_the_messages_own_english() -> None:
 def test_an_unknown_id_renders_as_its_id_rather_than_failing() -> None:
     assert Message("no.such.id").english() == "no.such.id"
     assert render(Message("no.such.id"), "pt_PT") == "no.such.id"
+
+
+@pytest.mark.parametrize("locale", PORTUGUESE)
+def test_hubspot_app_and_industry_names_of_the_demo_have_hubspots_portuguese(locale: str) -> None:
+    from partnerkit.store.demo import APPS
+    from partnerkit.store.names import INDUSTRIES
+
+    cat = _catalogue("messages", locale)
+    assert cat is not None
+    wanted = [("app", a) for apps in APPS.values() for a in apps]
+    wanted += [("industry", i) for i in INDUSTRIES]
+    assert [w for w in wanted if not (e := cat.get(w[1], context=w[0])) or not e.string] == []
+    assert term_text(Term("app", "Workflows"), locale) == "Fluxos de trabalho"
