@@ -35,8 +35,9 @@ _VARIABLES = """
   --pk-success: var(--jp-success-color1, #00bda5);
   --pk-info: var(--jp-info-color1, #7fd1de);
   --pk-warn-text: var(--jp-warn-color0, #b5520b);
-  --pk-up: var(--jp-success-color0, #00a37c);
-  --pk-down: var(--jp-error-color0, #d62f3a);
+  /* Status text: the theme's colour pulled towards the text colour, readable on both themes. */
+  --pk-up: color-mix(in srgb, var(--jp-success-color1, #00a37c) 70%, var(--pk-fg));
+  --pk-down: color-mix(in srgb, var(--jp-error-color1, #d62f3a) 70%, var(--pk-fg));
   color: var(--pk-fg);
 }
 """
@@ -68,6 +69,21 @@ _DASHBOARD = f"""
 .pk-dash .pk-band-high {{ background: {_tint("--pk-success", 22)}; }}
 .pk-dash .pk-link, .pk-dash a, .pk-dash .pk-progress-details summary {{
   color: var(--pk-link); }}
+.pk-dash .pk-risks-urgent {{ background: {_tint("--pk-error")}; border-color: var(--pk-error);
+  color: var(--pk-fg); }}
+.pk-dash .pk-risks-soon {{ background: {_tint("--pk-warn")}; border-color: var(--pk-warn);
+  color: var(--pk-fg); }}
+.pk-dash .pk-risks-later {{ background: {_tint("--pk-info")}; border-color: var(--pk-info);
+  color: var(--pk-fg); }}
+.pk-dash .pk-risks-none {{ background: {_tint("--pk-success")}; border-color: var(--pk-success);
+  color: var(--pk-fg); }}
+.pk-dash .pk-projection-note {{ color: var(--pk-muted); }}
+.pk-dash .pk-change-total, .pk-dash .pk-behind-list,
+.pk-dash .pk-behind-totals .jupyter-button {{ background: var(--pk-bg-raised);
+  border-color: var(--pk-border); color: var(--pk-fg); }}
+.pk-dash .pk-behind-totals .jupyter-button.mod-active {{ background: {_tint("--pk-info", 24)}; }}
+.pk-dash .pk-change-new b {{ color: var(--pk-up); }}
+.pk-dash .pk-change-lost b {{ color: var(--pk-down); }}
 .pk-dash .pk-progress-item {{ background: var(--pk-bg-raised); border-color: var(--pk-border);
   color: var(--pk-fg); }}
 .pk-dash .pk-msg-text-error, .pk-calculator .pk-msg-text-error {{ color: var(--pk-down); }}
@@ -115,7 +131,8 @@ _PANELS = f"""
 
 # The calculator by its own width (alone, or beside the dashboard): labels above the fields.
 _NARROW_CALCULATOR = f"""
-.pk-calculator[data-pk-below~="{PHONE}"] .widget-inline-hbox {{ flex-wrap: wrap; }}
+.pk-calculator[data-pk-below~="{PHONE}"] .widget-inline-hbox {{ flex-wrap: wrap;
+  height: auto !important; }}
 .pk-calculator[data-pk-below~="{PHONE}"] .widget-inline-hbox > .widget-label {{
   width: 100% !important; max-width: 100% !important; text-align: left !important;
   white-space: normal; overflow: visible; }}
