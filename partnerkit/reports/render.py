@@ -294,10 +294,16 @@ class ReportView:
 <p data-figure="certified" data-value="{"yes" if c.certified else "no"}">{esc(cert)}</p>
 {self._no_points()}
 {risks_box(self)}
-{keep_table(self)}
-{progress_cards(self)}
 </section></div>"""
         return HTML(body)
+
+    def standing_details(self) -> HTML:
+        """What to keep and the Program Progress cards: after the tier chart, so page 1 of the
+        PDF holds the headline cards, the risks and the chart (issue 14)."""
+        return HTML(
+            f'<div class="pk-report"><section>{keep_table(self)}\n{progress_cards(self)}'
+            "</section></div>"
+        )
 
     def _no_points(self) -> str:
         """A partner with no points at all this month: say so, and that the tier is at risk."""

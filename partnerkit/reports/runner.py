@@ -320,8 +320,9 @@ _SCRIPT_SRC = re.compile(r"<script[^>]*\bsrc=\"https?://[^\"]*\"[^>]*>\s*</scrip
 PRINT_CSS = """<style id="pk-print">
 body,.jp-RenderedHTMLCommon{font-family:system-ui,'Noto Sans','DejaVu Sans','Noto Sans CJK JP',
   'Noto Sans CJK SC','Noto Sans Arabic',sans-serif}
-.pk-report code,.pk-report [data-figure],.pk-id{hyphens:none;-webkit-hyphens:none;
+.pk-report code,.pk-report td [data-figure],.pk-id{hyphens:none;-webkit-hyphens:none;
   word-break:keep-all;overflow-wrap:normal;white-space:nowrap}
+.pk-report .card .big{hyphens:none;overflow-wrap:normal}
 .pk-report tr.overdue td{color:#b3261e}.pk-report tr.overdue td:first-child{font-weight:600}
 @media print{
   html,body{font-size:10pt;background:#fff}
@@ -330,10 +331,12 @@ body,.jp-RenderedHTMLCommon{font-family:system-ui,'Noto Sans','DejaVu Sans','Not
   .jp-Cell-outputWrapper,.jp-Cell-outputArea{margin:0 !important}
   .pk-report{max-width:none}
   .pk-report h1{font-size:1.35rem}.pk-report h2{font-size:1.1rem;margin:.8rem 0 .35rem}
-  .pk-report .cards{flex-wrap:nowrap;gap:.5rem}
-  .pk-report .card{min-width:0;flex:1 1 0;padding:.4rem .6rem}
-  .pk-report .card .big{font-size:1.25rem}
+  .pk-report .cards{flex-wrap:nowrap !important;gap:.5rem !important}
+  .pk-report .card{min-width:0 !important;flex:1 1 0 !important;padding:.4rem .6rem !important}
+  .pk-report .card .big{font-size:1.2rem !important}
   .pk-report img{max-height:10.5cm;width:auto;max-width:100%}
+  .pk-report img[data-chart="tier_progress"]{max-height:6.6cm}
+  .pk-report h2{break-after:avoid}
   .pk-report table{font-size:.85rem}
 }
 </style>"""
