@@ -23,6 +23,7 @@ import pandas as pd
 from partnerkit import display
 from partnerkit.countries import normalise_country
 from partnerkit.money import MoneyError, parse_amount, parse_currency, to_units
+from partnerkit.safe_text import control_in
 
 DealType = Literal["sourced", "assisted"]
 DEAL_TYPES: tuple[DealType, ...] = ("sourced", "assisted")
@@ -379,6 +380,11 @@ def _validate_records(
         def flag(column: str, reason: str, line: int = line) -> None:
             problems.append(LedgerProblem(line, column, reason))
 
+        for name in ("event_id", "client_id", "client_name", "product_line"):
+            bad_char = control_in(str(row.get(name) or ""))  # issue 15: never to a terminal
+            if bad_char:
+                what = "a NUL byte" if bad_char == "U+0000" else f"a control character ({bad_char})"
+                flag(name, f"contains {what}; remove it and try again")
         kind = _text(row, "kind").lower()
         if kind not in KINDS:
             flag("kind", f"{kind!r} is not one of: sold, managed")

@@ -45,6 +45,7 @@ from partnerkit.ledger import (
     parse_month,
 )
 from partnerkit.money import ABSURD_AMOUNT, AMOUNT_SCALE, parse_currency
+from partnerkit.safe_text import control_in
 
 # -- bounds ----------------------------------------------------------------------------------------
 # The input bounds are partnerkit.limits' (issue 15, items 11 and 13): file size, rows, characters
@@ -107,7 +108,7 @@ class _Bounded(io.RawIOBase):
             self.ends_in_newline = data.endswith(b"\n")
             if self.total > self._limits.max_bytes:
                 raise _TooBig(_over("bytes", "the file"))
-            if self.newlines > self._limits.max_rows + 1:
+            if self.newlines > self._limits.max_rows:  # past the header: one per data row
                 raise _TooBig(_over("rows", "the file"))
             if time.monotonic() > self._ends:
                 raise _TooBig(_over("seconds", "reading the file"))
@@ -391,6 +392,8 @@ class _Reader:
             else:
                 values = np.array([v.strip() for v in raw], dtype=object)
                 okv = (values != "") if name == "client_id" else np.ones(len(raw), dtype=bool)
+                # a control character (issue 15): the row parser says which and where
+                okv &= np.array([control_in(v) is None for v in raw], dtype=bool)
             values = np.where(okv, values, "")
             bad |= ~okv[codes]
             clean[name] = self.cats[name].codes_of(values.tolist())[codes]
@@ -419,6 +422,8 @@ class _Reader:
             fixed = [unguard(v) for v in event_id.filter(pa.array(guarded)).to_pylist()]
             event_id = pc.replace_with_mask(event_id, pa.array(guarded), pa.array(fixed))
         event_id = pc.utf8_trim_whitespace(event_id)
+        bad |= pc.match_substring_regex(event_id, "[\\x00-\\x08\\x0a-\\x1f\\x7f-\\x9f]"
+                                        ).to_numpy(zero_copy_only=False)
         no_id = pc.equal(event_id, "").to_numpy(zero_copy_only=False)
         keep = kind != -2  # blank rows are dropped
         if bad.any():

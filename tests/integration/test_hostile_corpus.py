@@ -25,7 +25,6 @@ CASES: list[dict[str, Any]] = tomllib.loads((HOSTILE / "cases.toml").read_text("
 CLIENTS = "Client ID,Company name,Country/Region,Relationship,Currency\n"
 LEDGER = ("event_id,kind,client_id,client_name,date,deal_type,amount,currency,country,"
           "product_line,first_sold,other_partners\n")
-LANDED: set[str] = set()  # issues whose fixes are on main: their cases must pass
 
 
 def _workbook(path: Path, rows: list[list[Any]], extra_sheet: list[Any] | None = None) -> Path:
@@ -141,12 +140,7 @@ def snapshot(url: str) -> dict[str, str]:
 
 
 def _param(case: dict[str, Any]) -> Any:
-    marks = []
-    if case.get("after") and case["after"] not in LANDED:
-        # not run until then: some (tier --ledger /dev/zero) grow without bound before the fix
-        marks.append(pytest.mark.xfail(reason=f"expected to pass once {case['after']} lands",
-                                       run=False))
-    return pytest.param(case, id=case["id"], marks=marks)
+    return pytest.param(case, id=case["id"])
 
 
 def test_the_corpus_has_at_least_150_cases_with_unique_ids() -> None:
