@@ -590,7 +590,17 @@ class ReportView:
         )
 
     def headline(self) -> Headline:
-        return Headline(self.c.headline())
+        data = self.c.headline()
+        risks = list(getattr(self.c, "risks", None) or [])
+        if risks and len(risks) == len(data.get("risks") or []):
+            # Each risk also in the report's language: the mail's body quotes it (issue 14).
+            from partnerkit.ui.say import say
+
+            data["risks"] = [
+                {**item, "text": say(r.message, self.t.code)}
+                for item, r in zip(data["risks"], risks, strict=True)
+            ]
+        return Headline(data)
 
 
 def load_report(

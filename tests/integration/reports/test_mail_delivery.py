@@ -185,6 +185,13 @@ def test_the_demo_book_mails_three_localised_reports_with_pdfs_and_never_twice(
         assert points in body
         if locale != "en":
             assert "Total points" not in body and "Credited tier" not in body
+        # The report's tier risks, in the partner's language (as the report states them).
+        t = translator(locale, "mail")
+        assert (t("Tier risks:") if headline["risks"] else t("No tier risks found.")) in body
+        for risk in headline["risks"]:
+            assert risk["text"] in body
+            if locale != "en":
+                assert risk["message"] not in body  # the English sentence is not sent
         (pdf,) = [p for p in m.iter_attachments() if p.get_content_type() == "application/pdf"]
         data = pdf.get_content()
         assert data == mailed_pdfs[pid]  # the report as the first run wrote it
