@@ -33,15 +33,9 @@ EXPIRING_DAYS = 90  # the Tier Insights window for expiring points (HubSpot's da
 
 def default_as_of() -> dt.date:
     """PARTNERKIT_AS_OF (YYYY-MM-DD) when set, else today."""
-    raw = os.environ.get(AS_OF_ENV, "").strip()
-    if raw:
-        try:
-            return dt.date.fromisoformat(raw)
-        except ValueError:
-            raise ValueError(
-                f"{AS_OF_ENV}={raw!r} is not a date; use the form YYYY-MM-DD (e.g. 2026-11-15)"
-            ) from None
-    return dt.date.today()
+    from partnerkit.dates import today  # bounded to 2000-2100, names the variable (issue 15)
+
+    return today()
 
 
 def hubspot_base() -> str:
