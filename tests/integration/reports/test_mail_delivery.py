@@ -195,6 +195,13 @@ def test_the_demo_book_mails_three_localised_reports_with_pdfs_and_never_twice(
         (pdf,) = [p for p in m.iter_attachments() if p.get_content_type() == "application/pdf"]
         data = pdf.get_content()
         assert data == mailed_pdfs[pid]  # the report as the first run wrote it
+    # Paper by country: Letter for the US partner, A4 for Portugal and Brazil.
+    from pypdf import PdfReader
+
+    for pid, size in (("us-northwind", (612, 792)), ("pt-lusitania", (596, 842)),
+                      ("br-paulista", (596, 842))):
+        box = PdfReader(out / "2026-11" / f"{pid}.pdf").pages[0].mediabox
+        assert (round(float(box.width)), round(float(box.height))) == size, pid
     # The PDFs print the CJK client names (text, with a CJK font).
     text = subprocess.run(["pdftotext", str(out / "2026-11" / "us-northwind.pdf"), "-"],
                           capture_output=True, text=True).stdout
