@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from partnerkit.messages import Message, msg
+from partnerkit.messages import Message, Term, msg
 from partnerkit.retention import retention_minimum
 from partnerkit.rules import Rulebook
 
@@ -25,5 +25,5 @@ def other_gates(rules: Rulebook, tier: str | None, on: dt.date) -> list[Message]
     for text in req.other_requirements:
         if computed_retention and "retention" in text.lower():
             continue  # checked against the 12-month C$R like the points minimums
-        out.append(msg("gate.other", tier=req.tier, requirement=text))
+        out.append(msg("gate.other", tier=req.tier, requirement=Term("other_requirement", text)))
     return out

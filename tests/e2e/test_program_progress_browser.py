@@ -193,7 +193,7 @@ def test_the_block_speaks_portuguese(tier_page: Any, core: dict[str, Any]) -> No
     avg = core["progress"].retention.average_12m
     expect(block.locator('[data-figure="customer_dollar_retention"]')).to_have_text(
         t.percent(avg, 1))
-    expect(block).to_contain_text("MRR originada em 12 meses")
+    expect(block).to_contain_text("MRR de origem em 12 meses")
     expect(page.locator(".pk-insights")).to_contain_text("Próxima revisão")  # page redrawn
     save_screenshot(page, "program-progress-pt_PT-1440x1000")
     page.set_viewport_size(PHONE)

@@ -76,6 +76,6 @@ def test_the_portuguese_report_names_program_progress_in_portuguese(book, tmp_pa
     block = soup.select_one('[data-block="program-progress"]')
     assert block is not None
     text = block.get_text(" ", strip=True)
-    assert "Retenção de receita dos clientes (média de 12 meses)" in text
-    assert "MRR originada em 12 meses" in text
+    assert "Retenção de dólares do cliente (média de 12 meses)" in text
+    assert "MRR de origem em 12 meses" in text
     assert "," in block.select_one('[data-figure="customer_dollar_retention"]').get_text()

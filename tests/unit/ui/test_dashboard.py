@@ -894,7 +894,7 @@ def test_the_breakdown_rows_follow_the_filter_and_the_language(tmp_path: Path) -
     assert "Sourced" in first
     d.language.value = "pt_BR"
     assert b.deal_filter.value == "sourced"
-    assert "Originado" in b.table.value
+    assert "De origem" in b.table.value
     d.language.value = "en"
     b.deal_filter.value = ""
     b.deal_filter.value = "sourced"
@@ -1026,7 +1026,7 @@ def test_a_language_switch_on_the_points_breakdown_sends_no_message_per_row(
     b = tier.breakdown
     widget_messages.clear()
     d.language.value = "pt_PT"
-    assert "Originado" in b.table.value or "Assistido" in b.table.value
+    assert "De origem" in b.table.value or "Assistido" in b.table.value
     assert not [m for m in widget_messages if m[1] == "open"], "no widget is created"
     # Header, navigation, tabs, filters, page buttons, the page's texts: not the 25 rows. The
     # navigation is one widget (one message), each relabelled widget gets one message, a widget

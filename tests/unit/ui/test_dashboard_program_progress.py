@@ -74,7 +74,7 @@ def test_the_block_follows_the_language(tmp_path: Path) -> None:
     tier = open_tier(d)
     d.language.value = "pt_PT"
     block = tier.progress.widget.value
-    assert "Progresso no programa" in block and "MRR originada em 12 meses" in block
+    assert "Progresso no programa" in block and "MRR de origem em 12 meses" in block
     avg = program_progress(d.state.ledger(), AS_OF, d.state.rules, "EUR").retention.average_12m
     assert figure(block, "customer_dollar_retention")[1] == d.state.t.percent(avg, 1)
     assert "," in figure(block, "customer_dollar_retention")[1]
