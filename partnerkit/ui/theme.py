@@ -183,13 +183,16 @@ def _scoped(selector: str, root: str, scope: str) -> str:
 
 
 def container_css(css: str, root: str = ".pk-dash") -> str:
-    """`css`'s `@media (max-width: Npx)` rules again, applied by the app's own width: each rule
-    scoped to `root[data-pk-below~="N"]` (set by the host helper), so a dashboard in a 700 px
-    JupyterLab output area gets its phone layout as a 700 px window does."""
+    """`css`'s `@media (max-width: Npx)` rules again, applied by the app's own width in a notebook:
+    each rule scoped to `root[data-pk-host="notebook"][data-pk-below~="N"]` (set by the host
+    helper), so a dashboard in a 700 px JupyterLab output area gets its phone layout as a 700 px
+    window does."""
     css = _COMMENT.sub("", css)
     out = []
     for m in _MEDIA.finditer(css):
-        scope = f'{root}[data-pk-below~="{m.group(1)}"]'
+        # Voila: the window is the app's space and the @media rules do it; a notebook's output
+        # area is narrower than the window, so there the app's own width decides.
+        scope = f'{root}[data-pk-host="notebook"][data-pk-below~="{m.group(1)}"]'
         inner, _ = _block(css, m.end())
         for sel, body in _RULE.findall(inner):
             if sel.strip().startswith("@"):

@@ -28,10 +28,10 @@ def test_media_rules_are_repeated_for_the_apps_own_width():
     }
     @media print { .pk-nav { display: none; } }</style>"""
     out = container_css(css)
+    scope = '.pk-dash[data-pk-host="notebook"][data-pk-below~="760"]'
     assert out.splitlines() == [
-        '.pk-dash[data-pk-below~="760"] { padding: 2px; }',
-        '.pk-dash[data-pk-below~="760"] .widget-text, '
-        '.pk-dash[data-pk-below~="760"] .pk-row > div { width: 100%; }',
+        f'{scope} {{ padding: 2px; }}',
+        f'{scope} .widget-text, {scope} .pk-row > div {{ width: 100%; }}',
     ]
     assert "print" not in out and ".a" not in out
     assert themed(css).startswith(css) and themed(css).endswith(THEME_CSS)
