@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
+
 from partnerkit.ledger import Ledger
 from partnerkit.messages import Message, Term, msg
 from partnerkit.rules import Rulebook
@@ -119,17 +121,19 @@ def _below_minimum(v: Valuation, rules: Rulebook, as_of: dt.date, tiers: list[st
     return out
 
 
-def _projected_points(v: Valuation, vt: Valuation, as_of: dt.date, on: dt.date) -> Points:
+def _projected_points(v: Valuation, vt: Valuation, as_of: dt.date, on: dt.date,
+                      managed_now: Decimal) -> Points:
+    """Points on `on`: the standing up to as_of; after it, no new deals (sold points expire on
+    their dates) and managed points at as_of's level (`managed_now`, computed once)."""
     if on <= as_of:
         s = compute_standing(v, on, with_clients=False)
         return Points(s.sourced_points, s.assisted_points, s.managed_points)
     s = compute_standing(vt, on, with_clients=False)
-    now = compute_standing(vt, as_of, with_clients=False)
-    return Points(s.sourced_points, s.assisted_points, now.managed_points)
+    return Points(s.sourced_points, s.assisted_points, managed_now)
 
 
 def _months_met(v: Valuation, vt: Valuation, rules: Rulebook, as_of: dt.date, review: dt.date,
-                rank: int) -> tuple[int, int]:
+                rank: int, managed_now: Decimal) -> tuple[int, int]:
     """(checks meeting `rank`, checks) in the review's window: each month end and the review day,
     as the review itself counts them (tiers._review)."""
     policy = rules.policy_on(review)
@@ -142,13 +146,13 @@ def _months_met(v: Valuation, vt: Valuation, rules: Rulebook, as_of: dt.date, re
         if start <= end <= review:
             days.add(end)
         d = nxt
-    ranks = [evaluate_tier(_projected_points(v, vt, as_of, day), day, rules).rank
+    ranks = [evaluate_tier(_projected_points(v, vt, as_of, day, managed_now), day, rules).rank
              for day in sorted(days)]
     return sum(1 for r in ranks if r >= rank), len(ranks)
 
 
 def _review_risks(v: Valuation, vt: Valuation, rules: Rulebook, credited: CreditedOn,
-                  certified_until: dt.date | None) -> list[Risk]:
+                  certified_until: dt.date | None, managed_now: Decimal) -> list[Risk]:
     detail = credited.detail
     if detail is None or credited.tier is None:
         return []
@@ -165,7 +169,7 @@ def _review_risks(v: Valuation, vt: Valuation, rules: Rulebook, credited: Credit
                      msg("risk.review_downgrade_certification", date=review, tier=credited.tier,
                          to_tier=detail.next_review_tier, expires=certified_until))]
     need = Decimal(policy.keep_if_met_months)
-    met, checks = _months_met(v, vt, rules, credited.as_of, review, rank)
+    met, checks = _months_met(v, vt, rules, credited.as_of, review, rank, managed_now)
     return [Risk("review_downgrade", review, credited.tier, "review", need, Decimal(met),
                  max(need - met, ZERO),
                  msg("risk.review_downgrade", date=review, tier=credited.tier,
@@ -198,17 +202,19 @@ def _certification_risk(rules: Rulebook, as_of: dt.date, credited: CreditedOn,
 
 
 def _points_expiring(v: Valuation, vt: Valuation, rules: Rulebook, as_of: dt.date,
-                     performance_tier: str | None) -> list[Risk]:
+                     performance_tier: str | None, managed_now: Decimal) -> list[Risk]:
     if performance_tier is None:
         return []
     window = int(rules.policy_value("risk_points_expiring_days", as_of))
     limit = as_of + dt.timedelta(days=window)
-    now = _projected_points(v, vt, as_of, as_of)
-    days = sorted({d.astype(dt.date) for d in vt.expires[vt.is_sold]
-                   if as_of < d.astype(dt.date) <= limit})
+    now = _projected_points(v, vt, as_of, as_of, managed_now)
+    # Distinct expiry days in (as_of, limit], vectorised (a ledger can hold millions of sales).
+    expiries = np.unique(vt.expires[vt.is_sold])
+    lo, hi = np.datetime64(as_of, "D"), np.datetime64(limit, "D")
+    days = [d.astype(dt.date) for d in expiries[(expiries > lo) & (expiries <= hi)]]
     before = now
     for day in days:
-        pts = _projected_points(v, vt, as_of, day)
+        pts = _projected_points(v, vt, as_of, day, managed_now)
         unmet = [q for q in _requirements_on(pts, day, rules, performance_tier) if not q.met]
         if unmet:
             q = _worst(unmet)
@@ -250,7 +256,8 @@ def tier_risks(
     """Every tier risk on `as_of`, soonest first (an empty list: nothing is at risk)."""
     v = _as_valuation(ledger, rules)
     vt = _truncated(v, as_of)
-    now = _projected_points(v, vt, as_of, as_of)
+    now = _projected_points(v, vt, as_of, as_of, ZERO)
+    managed_now = now.managed_points
     perf = evaluate_tier(now, as_of, rules, certified_until)
     # The performance tier without the certification gate: the certification is its own risk.
     perf_points = evaluate_tier(now, as_of, rules)
@@ -262,9 +269,9 @@ def tier_risks(
     if perf_points.rank > credited_rank:
         tiers.append(rules.tier_name(perf_points.rank))
     risks = _below_minimum(v, rules, as_of, tiers, horizon)
-    risks += _review_risks(v, vt, rules, credited, certified_until)
+    risks += _review_risks(v, vt, rules, credited, certified_until, managed_now)
     risks += _certification_risk(rules, as_of, credited, perf_points.tier, certified_until)
-    risks += _points_expiring(v, vt, rules, as_of, perf_points.tier)
+    risks += _points_expiring(v, vt, rules, as_of, perf_points.tier, managed_now)
     risks += _gold_deadline(rules, as_of, credited, max(perf.rank, perf_points.rank), now,
                             joined_on)
     return sorted(risks, key=lambda r: (r.date, KINDS.index(r.kind)))
