@@ -63,8 +63,10 @@ def test_northwinds_certification_is_a_risk_on_page_one(demo: str) -> None:
     assert "certification_expires" in [li["data-kind"] for li in box.select("li")]
 
 
-def test_page_one_has_the_to_keep_table_of_the_credited_tier(demo: str) -> None:
-    soup = summary(demo, "br-paulista", "2026-11")
+def test_the_to_keep_table_of_the_credited_tier_follows_the_tier_chart(demo: str) -> None:
+    # Issue 14 placed it in `standing_details()`, right after the tier chart (PDF page layout).
+    view = load_report(partner_id="br-paulista", month="2026-11", db_url=demo)
+    soup = BeautifulSoup(str(view.standing_details()), "html.parser")
     assert soup.select_one('[data-figure="keep_tier"]')["data-value"] == "Diamond"
     rows = soup.select('tr[data-row="keep"]')
     assert rows and "Total points" in rows[0].get_text(" ", strip=True)
