@@ -118,6 +118,18 @@ _REPORT = """
 _PANELS = f"""
 .pk-dash .pk-client-panel {{
   max-height: var(--pk-visible-height, 100vh) !important; overflow-y: auto; }}
+/* A sticky panel sticks to the nearest box that scrolls: in a notebook that must be the
+   notebook, so the boxes between the panel and the notebook (widget boxes, output area) let it
+   through. */
+.pk-dash[data-pk-host="notebook"],
+.pk-dash[data-pk-host="notebook"] .widget-box:has(.pk-client-panel),
+.jp-OutputArea:has(.pk-dash[data-pk-host="notebook"] .pk-client-panel),
+.jp-OutputArea-child:has(.pk-dash[data-pk-host="notebook"] .pk-client-panel),
+.jp-OutputArea-output:has(.pk-dash[data-pk-host="notebook"] .pk-client-panel) {{
+  overflow-x: clip !important; overflow-y: visible !important; min-width: 0 !important; }}
+/* ... and the table beside an open panel narrows (its grid scrolls sideways by itself). */
+.pk-dash[data-pk-host="notebook"] .pk-clients-body > * {{ min-width: 0; }}
+.pk-dash[data-pk-host="notebook"] .pk-clients-body .pk-client-panel {{ width: min(480px, 42%); }}
 /* In a notebook (not Voila) a narrow dashboard's panel is no full-window sheet over JupyterLab:
    it opens above the table, full width, inside the output area. */
 .pk-dash[data-pk-host="notebook"][data-pk-below~="{PHONE}"] .pk-clients-body.pk-panel-open {{

@@ -180,3 +180,28 @@ def test_in_jupyterlab_dark_the_tier_name_alerts_and_table_headers_read_well(das
     finally:
         set_theme(dashboard, "JupyterLab Light")
 
+
+
+def test_a_client_panel_is_bounded_by_the_visible_notebook_and_scrolls_to_its_end(dashboard: Any):
+    dashboard.locator(".pk-client-row .pk-actions-btn").nth(3).click()
+    dashboard.locator(".pk-menu .pk-menu-details").click()
+    panel = dashboard.locator(".pk-client-panel").first
+    panel.wait_for(state="visible")
+    time.sleep(1)
+    # Scroll the notebook until the panel sticks, then the panel itself to its end.
+    got = dashboard.evaluate("""() => {
+        const p = document.querySelector('.pk-client-panel');
+        const s = p.closest('.jp-WindowedPanel-outer');
+        s.scrollTop += p.getBoundingClientRect().top - s.getBoundingClientRect().top + 200;
+        p.scrollTop = p.scrollHeight;
+        const last = [...p.querySelectorAll('tr, p, li, .widget-html')].filter(
+            e => e.getBoundingClientRect().height > 0).pop();
+        const pr = p.getBoundingClientRect(), sr = s.getBoundingClientRect();
+        return {panel: [pr.top, pr.bottom], scroller: [sr.top, sr.bottom],
+                last: last.getBoundingClientRect().bottom};
+    }""")
+    top, bottom = got["panel"]
+    assert got["scroller"][0] - 1 <= top and bottom <= got["scroller"][1] + 1, got
+    assert got["last"] <= bottom + 1, got  # its last row can be scrolled into view
+    save_screenshot(dashboard, "jupyterlab-client-panel")
+    dashboard.keyboard.press("Escape")
