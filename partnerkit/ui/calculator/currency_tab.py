@@ -118,8 +118,8 @@ class CurrencyTab(_ClientTab):
             self.deal_type.value,
             "sourced",
         )
-        self.date.widget.description = t("Date")
-        self.first_sold.widget.description = t("Product line first sold on (upsells)")
+        self.date.relabel(t, t("Date"))
+        self.first_sold.relabel(t, t("Product line first sold on (upsells)"))
         self.others.widget.description = t("How many other partners manage this client?")
         self.sold_points.widget.description = t("Sold points")
         self.managed_points.widget.description = t("Managed points")

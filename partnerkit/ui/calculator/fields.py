@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import html
 import re
 import unicodedata
 from decimal import Decimal
@@ -318,10 +319,31 @@ class CurrencyField(Field):
 
 
 class DateField(Field):
+    """A date input with the chosen date written beside it in the user's language: the
+    browser's native date input shows the browser's locale format (12/02/2026 in an en-US
+    browser), the echo the page's (02/12/2026, 2 de dez. de 2026) (issue 13)."""
+
     def __init__(self, css: str, value: dt.date | None) -> None:
         super().__init__(
             widgets.DatePicker(value=value, style=DESCRIPTION_STYLE, layout=FIELD_LAYOUT), css
         )
+        self.echo = widgets.HTML()
+        self.echo.add_class("pk-date-echo")
+        self.box.children = (widgets.HBox([self.widget, self.echo]), *self.box.children[1:])
+        self._t: Translator | None = None
+        self.widget.observe(lambda _change: self._refresh(), "value")
+
+    def relabel(self, t: Translator, description: str) -> None:
+        """Set the label in the user's language and write the date the same way."""
+        self._t = t
+        self.widget.description = description
+        self._refresh()
+
+    def _refresh(self) -> None:
+        value = self.widget.value
+        shown = self._t.date(value) if self._t is not None and value is not None else ""
+        if self.echo.value != shown:
+            self.echo.value = html.escape(shown)
 
     def read(self, t: Translator, *, required: bool = True) -> dt.date | None:
         value: dt.date | None = self.widget.value

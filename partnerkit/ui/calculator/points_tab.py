@@ -102,8 +102,8 @@ class PointsTab(_ClientTab):
             self.deal_type.value,
             "sourced",
         )
-        self.date.widget.description = t("Date of the sale")
-        self.first_sold.widget.description = t("Product line first sold on (upsells)")
+        self.date.relabel(t, t("Date of the sale"))
+        self.first_sold.relabel(t, t("Product line first sold on (upsells)"))
         self.first_sold_hint.value = (
             '<div class="pk-hint pk-hint-indent">'
             + esc(

@@ -146,7 +146,7 @@ class TargetTab(_ClientTab):
         self.country.widget.description = t("Client's country")
         self.country.widget.placeholder = t("Type to search, e.g. Brazil")
         self.currency.widget.description = t("Client's currency")
-        self.date.widget.description = t("Date")
+        self.date.relabel(t, t("Date"))
         self.heading_out.value = "<h4>{}</h4>".format(
             esc(t("Monthly revenue that alone would close each gap"))
         )

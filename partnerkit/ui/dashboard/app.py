@@ -162,6 +162,9 @@ class Dashboard(W.VBox):
             self.partner_picker.layout.display = "none"
         self.as_of_picker = W.DatePicker(value=as_of, style=INITIAL, layout=W.Layout(width="240px"))
         self.as_of_picker.add_class("pk-as-of")
+        # The native date input follows the browser's locale; the echo the chosen language's.
+        self.as_of_echo = W.HTML()
+        self.as_of_echo.add_class("pk-date-echo")
         self.language = W.Dropdown(
             style=INITIAL,
             options=[(name, code) for code, name in LANGUAGES.items()],
@@ -185,7 +188,7 @@ class Dashboard(W.VBox):
         )
         self.nav.on_select(g(lambda: st.t("Could not open the page"))(self._nav))
         self.header = W.HBox(
-            [self.partner_picker, self.as_of_picker, self.language],
+            [self.partner_picker, self.as_of_picker, self.as_of_echo, self.language],
             layout=W.Layout(flex_flow="row wrap", align_items="center"),
         )
         self.header.add_class("pk-header")
@@ -364,6 +367,9 @@ class Dashboard(W.VBox):
             return
         self.messages.clear()
         self.state.set_as_of(value)
+        shown = esc(self.state.t.date(value))
+        if self.as_of_echo.value != shown:
+            self.as_of_echo.value = shown
 
     def _language(self, change: dict[str, Any]) -> None:
         if change["new"]:
@@ -385,6 +391,9 @@ class Dashboard(W.VBox):
         if self.partner_picker.layout.display != "none":  # hidden with one partner: no message
             self.partner_picker.description = t("Partner")
         self.as_of_picker.description = t("As of")
+        shown = esc(t.date(self.as_of_picker.value)) if self.as_of_picker.value else ""
+        if self.as_of_echo.value != shown:
+            self.as_of_echo.value = shown
         self.language.description = t("Language")
         labels = {"clients": t("Clients"), "tier": t("Tier"), "team": t("HubSpot team")}
         self.nav.relabel(labels)

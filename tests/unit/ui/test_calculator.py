@@ -422,3 +422,17 @@ def test_no_amount_error_is_shown_before_anything_is_typed():
     calc.points.amount.widget.value = "12"
     calc.points.amount.widget.value = ""
     assert "Enter a number" in calc.points.amount.message.text
+
+
+def test_the_deal_date_is_written_in_the_chosen_language_beside_the_date_input():
+    """Issue 13: the native input shows the browser's format, the echo the page's language."""
+    calc = build()
+    p = calc.points
+    p.date.widget.value = dt.date(2026, 12, 2)
+    assert p.date.echo.value == "Dec 2, 2026"
+    calc.set_locale("pt_PT")
+    assert p.date.echo.value == "02/12/2026"
+    calc.set_locale("pt_BR")
+    assert p.date.echo.value == "2 de dez. de 2026"
+    p.first_sold.widget.value = dt.date(2024, 1, 31)
+    assert p.first_sold.echo.value == "31 de jan. de 2024"

@@ -689,6 +689,20 @@ def test_the_next_review_reason_is_shown_in_the_chosen_language(tmp_path: Path) 
         assert reason.english() not in shown
 
 
+def test_the_as_of_date_is_written_in_the_chosen_language_beside_the_date_input(
+    tmp_path: Path,
+) -> None:
+    """Issue 13: a native date input shows the browser's format; the echo shows the page's."""
+    d = make_dashboard(tmp_path)
+    assert d.as_of_echo.value == "Nov 15, 2026"
+    d.language.value = "pt_PT"
+    assert d.as_of_echo.value == "15/11/2026"
+    d.as_of_picker.value = dt.date(2026, 10, 31)
+    assert d.as_of_echo.value == "31/10/2026"
+    d.language.value = "pt_BR"
+    assert d.as_of_echo.value == "31 de out. de 2026"
+
+
 def test_f2_5_account_performance_warns_when_the_certificate_expires_before_the_review(
     tmp_path: Path,
 ) -> None:
@@ -1034,7 +1048,8 @@ def test_a_language_switch_on_the_points_breakdown_sends_no_message_per_row(
     # Program Progress block above the tabs is one HTML).
     # +1 since issue 11: the page's URL carries the language (the Bridge's query).
     # +1 for the tier-risks banner above the tabs (issue 12).
-    assert len(widget_messages) <= 21, widget_messages
+    # +1 for the as-of date written in the new language beside the date input (issue 13).
+    assert len(widget_messages) <= 22, widget_messages
     assert widget_messages.count(("ToggleButtons", "update")) == 1, widget_messages
     assert d.messages.value == ""
 
@@ -1109,7 +1124,8 @@ def test_a_language_switch_on_the_clients_page_sends_one_message_for_the_rows(
     assert not [m for m in widget_messages if m[1] == "open"], "no widget is created"
     # The 25 rows' cells are one HTML; each row's Actions menu is still its own dropdown.
     html_updates = [m for m in widget_messages if m == ("HTML", "update")]
-    assert len(html_updates) <= 10, widget_messages
+    # 11: one more since issue 13 (the as-of date written in the new language by its input).
+    assert len(html_updates) <= 11, widget_messages
     # Round 2 sent 59: the navigation's 3 buttons are one widget now, and each relabelled
     # widget (filters, search box) gets one message, a hidden one (client panel, End services
     # form, Undo bar) none.
