@@ -174,3 +174,17 @@ def test_hubspot_app_and_industry_names_of_the_demo_have_hubspots_portuguese(loc
     wanted += [("industry", i) for i in INDUSTRIES]
     assert [w for w in wanted if not (e := cat.get(w[1], context=w[0])) or not e.string] == []
     assert term_text(Term("app", "Workflows"), locale) == "Fluxos de trabalho"
+
+
+@pytest.mark.parametrize("locale", PORTUGUESE)
+def test_every_note_of_a_shipped_estimate_or_derived_rule_is_translated(locale: str) -> None:
+    """The notes shown beside a figure that is not HubSpot's (CLI `points`, estimates)."""
+    rules = load_rules()
+    cat = _catalogue("messages", locale)
+    assert cat is not None
+    notes = {row.note for table in (rules.rates, rules.currencies_, rules.growth_markets,
+                                    rules.tiers, rules.policies)
+             for row in table if row.note and row.provenance in ("estimate", "derived")}
+    assert notes
+    assert sorted(n for n in notes if not (e := cat.get(n, context="rule_note")) or not e.string
+                  ) == []
