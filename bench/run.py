@@ -37,7 +37,7 @@ TITLES = {
     "dashboard": "3. Dashboard (Voilà in headless Chromium)",
     "calculator": "4. Calculator (server-side recalculation)",
     "reports": "5. Reports (papermill)",
-    "ingest": "6. Ingestion (ledger file or database → tier, issue 16)",
+    "ingest": "7. Ingestion (ledger file or database → tier, issue 16)",
 }
 
 HEADER = """# Benchmarks
