@@ -183,6 +183,8 @@ def test_in_jupyterlab_dark_the_tier_name_alerts_and_table_headers_read_well(das
 
 
 def test_a_client_panel_is_bounded_by_the_visible_notebook_and_scrolls_to_its_end(dashboard: Any):
+    dashboard.locator(".pk-nav .jupyter-button", has_text="Clients").first.click()
+    dashboard.locator(".pk-client-row .pk-actions-btn").nth(3).wait_for()
     dashboard.locator(".pk-client-row .pk-actions-btn").nth(3).click()
     dashboard.locator(".pk-menu .pk-menu-details").click()
     panel = dashboard.locator(".pk-client-panel").first
