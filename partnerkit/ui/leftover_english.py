@@ -37,6 +37,7 @@ ALLOWED = frozenset(
 
 _WORD = re.compile(r"[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'’-]*[A-Za-zÀ-ÿ]")
 _FIELD = re.compile(r"\{[^{}]*\}")
+_ADDRESS = re.compile(r"\S*[\w-]\.[A-Za-z]{2,}\S*")
 
 
 def _words(text: str) -> set[str]:
@@ -99,5 +100,6 @@ def leftover_english(text: str, data: Iterable[str] = ()) -> list[str]:
     (names, ids) wherever they occur."""
     for item in sorted((d for d in data if d), key=len, reverse=True):
         text = text.replace(item, " ")
+    text = _ADDRESS.sub(" ", text)  # e-mail addresses, domains, links: data, not product text
     vocabulary = english_vocabulary()
     return sorted({w for w in _words(text) if w in vocabulary})
