@@ -40,6 +40,7 @@ def read_ledger_file(path: str | os.PathLike[str]) -> tuple[Ledger, np.ndarray]:
                          "ledger .csv file")
     if info.st_size > limits.max_bytes:
         raise ValueError(bounds.FILE_SIZE.message(p.name, f"it has {info.st_size:,} bytes"))
+    _system_allocator()
     try:
         with p.open("rb", buffering=1024 * 1024) as fh:
             return read_ledger_csv(fh, p.name, limits)
@@ -47,3 +48,12 @@ def read_ledger_file(path: str | os.PathLike[str]) -> tuple[Ledger, np.ndarray]:
         raise ValueError(f"cannot read the ledger file {p}: permission denied") from None
     except IsADirectoryError:
         raise ValueError(f"{p} is a folder, not a ledger file: give the path of the .csv") from None
+
+
+def _system_allocator() -> None:
+    """pyarrow allocating with the C library's malloc, not mimalloc: the text blocks freed while
+    the Ledger is built go back to the system (10M rows: ~0.55 GB that mimalloc kept, which the
+    engine's arrays then came on top of; issue 16's 2 GB bound). This process's choice (a shell)."""
+    import pyarrow as pa
+
+    pa.set_memory_pool(pa.system_memory_pool())
