@@ -72,6 +72,8 @@ def _themed_figure(size: tuple[float, float]) -> tuple[Figure, Any, dict[str, st
     ax = fig.add_subplot(1, 1, 1)
     ax.set_facecolor(pal["background"])
     ax.tick_params(colors=pal["text"])
+    ax.xaxis.label.set_color(pal["text"])  # kept when set_xlabel/set_ylabel set the text
+    ax.yaxis.label.set_color(pal["text"])
     for side in ("bottom", "left", "top", "right"):
         ax.spines[side].set_color(pal["muted"])
     return fig, ax, pal
