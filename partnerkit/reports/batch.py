@@ -188,6 +188,9 @@ def _silence_dask_logs() -> None:
         logging.getLogger(name).setLevel(logging.CRITICAL + 1)
 
 
+_SETTLED = ("finished", "error", "cancelled")
+
+
 def _dask(jobs: Sequence[ReportJob], address: str, worker_timeout: float,
           bar) -> Iterator[ReportResult]:  # type: ignore[no-untyped-def]
     try:
@@ -220,13 +223,27 @@ def _dask(jobs: Sequence[ReportJob], address: str, worker_timeout: float,
         while pending:
             if client.status not in ("running", "connecting"):
                 raise _Stop(f"lost the connection to the Dask scheduler at {address}")
-            finished = [f for f in completed.next_batch(block=False) if f in pending]
+            batch = [f for f in completed.next_batch(block=False) if f in pending]
+            # A future can be handed back without a result to give: its result was lost with a
+            # worker and waits for another one. Its .result() would block for ever, so it goes
+            # back to the watch list and the no-worker clock below keeps running.
+            finished = [f for f in batch if f.status in _SETTLED]
+            for fut in batch:
+                if fut.status not in _SETTLED:
+                    completed.add(fut)
             if not finished:
                 time.sleep(0.5)
+            answered = 0
             for fut in finished:
                 job = pending.pop(fut)
                 try:
-                    yield fut.result()
+                    # The result lives on the worker that made it: if that worker is gone the
+                    # fetch waits for a recomputation, so it is bounded and retried below.
+                    result = fut.result(timeout=5)
+                except TimeoutError:
+                    pending[fut] = job
+                    completed.add(fut)
+                    continue
                 except Exception as e:  # a worker lost mid-task, too many times; or the client
                     if client.status != "running" or "Cancelled" in type(e).__name__:
                         # ... lost the scheduler: every future is cancelled at once. Said once;
@@ -236,7 +253,11 @@ def _dask(jobs: Sequence[ReportJob], address: str, worker_timeout: float,
                         ) from None
                     yield ReportResult(job.partner_id, job.month, "failed",
                                        f"Dask worker failed: {type(e).__name__}: {e}")
-            if finished:
+                    answered += 1
+                    continue
+                answered += 1
+                yield result
+            if answered:
                 no_worker_since = None
                 continue
             if _worker_count(client, address):
