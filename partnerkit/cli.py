@@ -34,7 +34,10 @@ class _TerminalSafe:
     def write(self, text: str) -> int:
         from partnerkit.safe_text import terminal_safe
 
-        self._stream.write(terminal_safe(text))
+        # A progress bar redraws its line with a leading carriage return: that one is ours and
+        # only rewrites the current line; any other control character is shown escaped.
+        lead = "\r" if text.startswith("\r") else ""
+        self._stream.write(lead + terminal_safe(text[len(lead):]))
         return len(text)
 
     def __getattr__(self, name: str) -> Any:

@@ -52,7 +52,7 @@ CSS = """
 .pk-report img{max-width:100%}
 .pk-report ul.rules{font-size:.85rem;columns:2;column-gap:2rem}
 @media print{.jp-OutputArea-child{break-inside:auto !important}
-  .pk-report img,.pk-report tr{break-inside:avoid}.pk-report h2,.pk-report h3{break-after:avoid}}
+  .pk-report img,.pk-report tr,.pk-report .card,.pk-report .risks-box{break-inside:avoid}.pk-report h2,.pk-report h3{break-after:avoid}}
 </style>
 """
 

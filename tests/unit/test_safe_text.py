@@ -37,3 +37,15 @@ def test_partner_ids_are_short_lower_case_and_plain() -> None:
     for bad in ("", "x" * 65, "Acme", "a b", "a.b"):
         with pytest.raises(ValueError, match="partner id"):
             check_id(bad)
+
+
+def test_a_progress_bar_redraws_its_line_but_a_carriage_return_inside_text_is_escaped():
+    import io
+
+    from partnerkit.cli import _TerminalSafe
+
+    out = io.StringIO()
+    stream = _TerminalSafe(out)
+    stream.write("\rreports: 50%|#####     | 1/2")
+    stream.write("name\rSpoofed")
+    assert out.getvalue() == "\rreports: 50%|#####     | 1/2name\\u000dSpoofed"
