@@ -81,6 +81,17 @@ def report(address: str, url: str, out: Path, cwd: Path, *extra: str) -> subproc
         cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+def finish(p: subprocess.Popen[str], timeout: float) -> tuple[str, str]:
+    """The run's output; a run still going after `timeout` is killed (so a hang fails this test
+    alone, not the next one with its open pipes) and the test fails with what it printed."""
+    try:
+        return p.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        stdout, stderr = p.communicate()
+        pytest.fail(f"the batch was still running after {timeout:g} s:\n{stdout}\n{stderr}")
+
+
 def reports_on_disk(out: Path) -> list[str]:
     month = out / "2026-10"
     return sorted(f.stem for f in month.glob("[!.]*.json")) if month.exists() else []
@@ -106,7 +117,7 @@ def test_a_scheduler_without_workers_is_a_clear_error_after_the_worker_timeout(
     with scheduler(tmp_path) as (address, _s):
         started = time.monotonic()
         p = report(address, url, tmp_path / "out", tmp_path, "--worker-timeout", "6")
-        stdout, stderr = p.communicate(timeout=120)
+        stdout, stderr = finish(p, 120)
     assert p.returncode == 1, stdout + stderr
     assert time.monotonic() - started < 60
     assert "waiting for workers" in stderr  # the progress bar says what it waits for
@@ -125,7 +136,7 @@ def test_every_worker_killed_mid_batch_ends_the_run_with_an_index_matching_the_d
             p = report(address, url, out, tmp_path, "--worker-timeout", "8")
             wait_for_reports(out, p)
             stop(w)
-            stdout, stderr = p.communicate(timeout=180)
+            stdout, stderr = finish(p, 180)
         finally:
             stop(w)
     assert p.returncode == 1, stdout + stderr
@@ -147,7 +158,7 @@ def test_a_lost_scheduler_is_said_once_and_the_summary_and_index_come_from_the_d
             p = report(address, url, out, tmp_path, "--worker-timeout", "8")
             wait_for_reports(out, p, 2)
             stop(s)
-            stdout, stderr = p.communicate(timeout=180)
+            stdout, stderr = finish(p, 180)
         finally:
             stop(w)
     assert p.returncode == 1, stdout + stderr
